@@ -1,0 +1,146 @@
+// Package fftest runs FFmpeg's command-line tools as independent publishers
+// and checkers in tests: what camdeck records is judged by ffprobe, not by
+// the code that wrote it.
+package fftest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Run runs a command with a deadline and returns its stdout and stderr. It
+// fails the test when the command cannot start; a non-zero exit is
+// returned as err for the test to judge.
+func Run(t testing.TB, timeout time.Duration, name string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	if _, lerr := exec.LookPath(name); lerr != nil {
+		t.Fatalf("%s is not installed (make deps installs it): %v", name, lerr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return o.String(), e.String(), err
+}
+
+// PacketTimes reads a live stream with ffprobe for a while and returns the
+// presentation time of every packet, in decoding order. ffprobe is stopped
+// after d, or earlier if the stream ends.
+func PacketTimes(t testing.TB, d time.Duration, args ...string) []float64 {
+	t.Helper()
+	full := append([]string{"-v", "error", "-show_packets", "-show_entries", "packet=pts_time", "-of", "csv=p=0"}, args...)
+	out, stderr, err := Run(t, d, "ffprobe", full...)
+	if err != nil && err != context.DeadlineExceeded {
+		t.Logf("ffprobe: %v\n%s", err, stderr)
+	}
+	var ts []float64
+	for _, line := range strings.Split(out, "\n") {
+		if v, err := strconv.ParseFloat(strings.Trim(line, ", "), 64); err == nil {
+			ts = append(ts, v)
+		}
+	}
+	return ts
+}
+
+// Stream is what ffprobe reports of one stream.
+type Stream struct {
+	Index        int    `json:"index"`
+	CodecType    string `json:"codec_type"`
+	CodecName    string `json:"codec_name"`
+	CodecTag     string `json:"codec_tag_string"`
+	Profile      string `json:"profile"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	PixFmt       string `json:"pix_fmt"`
+	ColorRange   string `json:"color_range"`
+	RFrameRate   string `json:"r_frame_rate"`
+	AvgFrameRate string `json:"avg_frame_rate"`
+	Duration     string `json:"duration"`
+	NbFrames     string `json:"nb_frames"`
+	NbReadFrames string `json:"nb_read_frames"`
+	StartTime    string `json:"start_time"`
+}
+
+// Frame is what ffprobe -show_frames reports of one video frame.
+type Frame struct {
+	PTS      int64  `json:"pts"`
+	PTSTime  string `json:"pts_time"`
+	PktDTS   *int64 `json:"pkt_dts"`
+	KeyFrame int    `json:"key_frame"`
+	PictType string `json:"pict_type"`
+}
+
+// Packet is what ffprobe -show_packets reports of one packet.
+type Packet struct {
+	PTS     *int64 `json:"pts"`
+	DTS     *int64 `json:"dts"`
+	PTSTime string `json:"pts_time"`
+	DTSTime string `json:"dts_time"`
+	Flags   string `json:"flags"`
+	Size    string `json:"size"`
+}
+
+// Report is ffprobe's JSON output.
+type Report struct {
+	Streams []Stream `json:"streams"`
+	Frames  []Frame  `json:"frames"`
+	Packets []Packet `json:"packets"`
+	Format  struct {
+		Duration   string            `json:"duration"`
+		FormatName string            `json:"format_name"`
+		Tags       map[string]string `json:"tags"`
+	} `json:"format"`
+}
+
+// Probe runs ffprobe with -of json and the given arguments (input last) and
+// parses its report. Stderr is returned for the test to inspect warnings.
+func Probe(t testing.TB, timeout time.Duration, args ...string) (*Report, string, error) {
+	t.Helper()
+	full := append([]string{"-v", "error", "-of", "json"}, args...)
+	out, stderr, err := Run(t, timeout, "ffprobe", full...)
+	if err != nil {
+		return nil, stderr, err
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		return nil, stderr, err
+	}
+	return &r, stderr, nil
+}
+
+// Seconds parses one of ffprobe's decimal time fields; "N/A" or empty is -1.
+func Seconds(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// Rate parses a frame rate like "25/1".
+func Rate(s string) float64 {
+	var n, d float64
+	for i := range len(s) {
+		if s[i] == '/' {
+			n, _ = strconv.ParseFloat(s[:i], 64)
+			d, _ = strconv.ParseFloat(s[i+1:], 64)
+			if d == 0 {
+				return 0
+			}
+			return n / d
+		}
+	}
+	n, _ = strconv.ParseFloat(s, 64)
+	return n
+}
