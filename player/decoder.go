@@ -1,0 +1,384 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"log"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asticode/go-astiav"
+)
+
+// Decoder is the sink that turns a session's video into frames for the
+// screen: libavcodec decodes, swscale converts to RGBA at the size shown,
+// and the newest frame goes into Slot. It is the only user of go-astiav;
+// every FFmpeg object lives and dies on the sink's goroutine.
+type Decoder struct {
+	// Slot receives the frames. Required.
+	Slot *FrameSlot
+	// Threads for libavcodec's slice threading.
+	// It defaults to the number of CPUs.
+	Threads int
+
+	outW, outH atomic.Int32 // requested output size; 0 = the stream's
+
+	snapMu   sync.Mutex
+	snapReqs []chan snapResult
+
+	stats decoderCounters
+
+	// Owned by the sink goroutine.
+	track *Track
+	cc    *astiav.CodecContext
+	pkt   *astiav.Packet
+	frame *astiav.Frame
+	last  *astiav.Frame // the newest decoded frame, for snapshots
+	tile  scaler
+	full  scaler
+	buf   []byte // Annex-B packet under construction
+	keyed bool   // a keyframe was sent since the stream started
+}
+
+// SetOutputSize asks for frames of w x h (what the screen shows); 0 x 0
+// asks for the stream's size. The next frame has the new size.
+func (d *Decoder) SetOutputSize(w, h int) {
+	d.outW.Store(int32(max(w, 0)))
+	d.outH.Store(int32(max(h, 0)))
+}
+
+type snapResult struct {
+	img *image.RGBA
+	err error
+}
+
+// ErrNoFrame is returned by Snapshot when no frame was decoded yet.
+var ErrNoFrame = errors.New("player: no frame decoded yet")
+
+// Snapshot returns a full-resolution RGBA copy of the newest decoded
+// frame. It is served by the decoder's goroutine on the next unit, so it
+// waits at most a frame interval on a live stream, or until ctx ends.
+func (d *Decoder) Snapshot(ctx context.Context) (*image.RGBA, error) {
+	ch := make(chan snapResult, 1)
+	d.snapMu.Lock()
+	d.snapReqs = append(d.snapReqs, ch)
+	d.snapMu.Unlock()
+	select {
+	case r := <-ch:
+		return r.img, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("player: snapshot: %w", ctx.Err())
+	}
+}
+
+var logOnce sync.Once
+
+// quietLibav keeps libav's per-frame complaints (a lost reference after
+// packet loss, for instance) out of the terminal: errors only, and at most
+// one line every 10 s.
+func quietLibav() {
+	logOnce.Do(func() {
+		var limit rateLimit
+		limit.every = 10 * time.Second
+		astiav.SetLogLevel(astiav.LogLevelError)
+		astiav.SetLogCallback(func(_ astiav.Classer, l astiav.LogLevel, _, msg string) {
+			if l <= astiav.LogLevelError && limit.allow() {
+				log.Printf("libav: %s", trimNewline(msg))
+			}
+		})
+	})
+}
+
+func trimNewline(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// OnStream implements Sink: it opens a decoder for the video track.
+func (d *Decoder) OnStream(tracks []*Track) {
+	d.closeCodec()
+	quietLibav()
+	d.track = VideoTrack(tracks)
+	if d.track == nil {
+		return
+	}
+	if err := d.openCodec(); err != nil {
+		d.stats.errors.Add(1)
+		log.Printf("player: %v", err)
+		d.closeCodec()
+	}
+}
+
+func (d *Decoder) openCodec() error {
+	var id astiav.CodecID
+	switch d.track.Codec {
+	case CodecH264:
+		id = astiav.CodecIDH264
+	case CodecH265:
+		id = astiav.CodecIDHevc
+	case CodecMJPEG:
+		id = astiav.CodecIDMjpeg
+	default:
+		return fmt.Errorf("no decoder for %s", d.track.Codec)
+	}
+	codec := astiav.FindDecoder(id)
+	if codec == nil {
+		return fmt.Errorf("libavcodec has no %s decoder", d.track.Codec)
+	}
+	d.cc = astiav.AllocCodecContext(codec)
+	if d.cc == nil {
+		return errors.New("cannot allocate a codec context")
+	}
+	threads := d.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	// Slice threads add no delay; frame threads would hold back one frame
+	// per thread, which live view cannot afford.
+	d.cc.SetThreadCount(threads)
+	d.cc.SetThreadType(astiav.ThreadTypeSlice)
+	if extra := annexB(nil, d.track.VPS, d.track.SPS, d.track.PPS); len(extra) > 0 {
+		if err := d.cc.SetExtraData(extra); err != nil {
+			return fmt.Errorf("extradata: %w", err)
+		}
+	}
+	if err := d.cc.Open(codec, nil); err != nil {
+		return fmt.Errorf("cannot open the %s decoder: %w", d.track.Codec, err)
+	}
+	d.pkt = astiav.AllocPacket()
+	d.frame = astiav.AllocFrame()
+	d.last = astiav.AllocFrame()
+	d.keyed = false
+	return nil
+}
+
+func (d *Decoder) closeCodec() {
+	if d.cc != nil {
+		d.cc.Free()
+		d.cc = nil
+	}
+	if d.pkt != nil {
+		d.pkt.Free()
+		d.pkt = nil
+	}
+	if d.frame != nil {
+		d.frame.Free()
+		d.frame = nil
+	}
+	if d.last != nil {
+		d.last.Free()
+		d.last = nil
+	}
+}
+
+// OnStreamEnd implements Sink.
+func (d *Decoder) OnStreamEnd(error) {
+	d.closeCodec()
+	d.tile.free()
+	d.full.free()
+	d.answerSnapshots(nil, ErrNoFrame)
+}
+
+// padding is FFmpeg's AV_INPUT_BUFFER_PADDING_SIZE: bitstream readers may
+// read this far past the end of a packet.
+const padding = 64
+
+var zeros [padding]byte
+
+// OnUnit implements Sink: decode, convert, publish.
+func (d *Decoder) OnUnit(u *Unit) {
+	if d.cc == nil || !u.Track.Codec.IsVideo() {
+		return
+	}
+	if !d.keyed && !u.Key {
+		return
+	}
+	d.buf = d.buf[:0]
+	if u.Track.Codec == CodecMJPEG {
+		for _, p := range u.Data {
+			d.buf = append(d.buf, p...)
+		}
+	} else {
+		if u.Key && !hasParams(u) {
+			d.buf = annexB(d.buf, d.track.VPS, d.track.SPS, d.track.PPS)
+		}
+		d.buf = annexB(d.buf, u.Data...)
+	}
+	n := len(d.buf)
+	d.buf = append(d.buf, zeros[:]...)
+	d.keyed = true
+
+	if err := d.pkt.FromData(d.buf); err != nil {
+		d.stats.errors.Add(1)
+		return
+	}
+	d.pkt.SetSize(n)
+	d.pkt.SetPts(u.PTS)
+	err := d.cc.SendPacket(d.pkt)
+	d.pkt.Unref()
+	if err != nil && !errors.Is(err, astiav.ErrEagain) {
+		d.stats.errors.Add(1)
+	}
+	for {
+		err := d.cc.ReceiveFrame(d.frame)
+		if err != nil {
+			if !errors.Is(err, astiav.ErrEagain) && !errors.Is(err, astiav.ErrEof) {
+				d.stats.errors.Add(1)
+			}
+			break
+		}
+		d.publish(u)
+		d.last.Unref()
+		d.last.MoveRef(d.frame)
+	}
+	d.serveSnapshots()
+}
+
+// publish converts the decoded frame to the requested size and puts it in
+// the slot.
+func (d *Decoder) publish(u *Unit) {
+	sw, sh := d.frame.Width(), d.frame.Height()
+	w, h := int(d.outW.Load()), int(d.outH.Load())
+	if w <= 0 || h <= 0 || w > sw || h > sh {
+		w, h = sw, sh // never upscale here: the screen does that for free
+	}
+	sc, flags := &d.tile, swsTile
+	if w == sw && h == sh {
+		sc, flags = &d.full, swsFull
+	}
+	img := d.Slot.image(w, h)
+	if err := sc.scale(d.frame.UnsafePointer(), img, flags); err != nil {
+		d.stats.errors.Add(1)
+		return
+	}
+	now := timeNow()
+	d.stats.frame(sw, sh, now.Sub(u.Arrival))
+	d.Slot.Put(&Frame{
+		Image:        img,
+		SourceWidth:  sw,
+		SourceHeight: sh,
+		PTS:          time.Duration(d.frame.Pts()) * time.Second / time.Duration(u.Track.ClockRate),
+		Ready:        now,
+	})
+}
+
+func (d *Decoder) serveSnapshots() {
+	d.snapMu.Lock()
+	pending := len(d.snapReqs) > 0
+	d.snapMu.Unlock()
+	if !pending {
+		return
+	}
+	if d.last == nil || d.last.Width() == 0 {
+		return // keep waiting for a first frame
+	}
+	img := image.NewRGBA(image.Rect(0, 0, d.last.Width(), d.last.Height()))
+	err := d.full.scale(d.last.UnsafePointer(), img, swsFull)
+	if err != nil {
+		img = nil
+	}
+	d.answerSnapshots(img, err)
+}
+
+func (d *Decoder) answerSnapshots(img *image.RGBA, err error) {
+	d.snapMu.Lock()
+	reqs := d.snapReqs
+	d.snapReqs = nil
+	d.snapMu.Unlock()
+	for i, ch := range reqs {
+		r := snapResult{img: img, err: err}
+		if img != nil && i > 0 { // each caller owns its copy
+			cp := *img
+			cp.Pix = append([]byte(nil), img.Pix...)
+			r.img = &cp
+		}
+		ch <- r
+	}
+}
+
+var startCode = []byte{0, 0, 0, 1}
+
+// annexB appends NAL units with start codes, skipping empty ones.
+func annexB(dst []byte, nalus ...[]byte) []byte {
+	for _, n := range nalus {
+		if len(n) > 0 {
+			dst = append(dst, startCode...)
+			dst = append(dst, n...)
+		}
+	}
+	return dst
+}
+
+// hasParams tells whether an H.264/H.265 unit carries its own SPS.
+func hasParams(u *Unit) bool {
+	for _, n := range u.Data {
+		if len(n) == 0 {
+			continue
+		}
+		switch u.Track.Codec {
+		case CodecH264:
+			if n[0]&0x1f == 7 {
+				return true
+			}
+		case CodecH265:
+			if (n[0]>>1)&0x3f == 33 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DecoderStats describes the decoding side of a camera.
+type DecoderStats struct {
+	Frames        uint64
+	Errors        uint64
+	Width, Height int // of the stream, as decoded
+	// Client latency, from the arrival of a unit's last packet to its
+	// frame being ready in the slot, over the last frames.
+	LatencyP50, LatencyP95, LatencyP99 time.Duration
+}
+
+// latencyWindow is how many recent frames the percentiles cover: about
+// 10-20 s of video, enough for a stable p99.
+const latencyWindow = 512
+
+type decoderCounters struct {
+	errors atomic.Uint64
+
+	mu      sync.Mutex
+	frames  uint64
+	w, h    int
+	latency [latencyWindow]time.Duration
+}
+
+func (c *decoderCounters) frame(w, h int, lat time.Duration) {
+	c.mu.Lock()
+	c.latency[c.frames%latencyWindow] = lat
+	c.frames++
+	c.w, c.h = w, h
+	c.mu.Unlock()
+}
+
+// Stats returns a snapshot of the decoder's counters.
+func (d *Decoder) Stats() DecoderStats {
+	c := &d.stats
+	c.mu.Lock()
+	st := DecoderStats{Frames: c.frames, Errors: c.errors.Load(), Width: c.w, Height: c.h}
+	n := min(int(c.frames), latencyWindow)
+	lat := append([]time.Duration(nil), c.latency[:n]...)
+	c.mu.Unlock()
+	if n > 0 {
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		pick := func(p float64) time.Duration { return lat[min(n-1, int(p*float64(n)))] }
+		st.LatencyP50, st.LatencyP95, st.LatencyP99 = pick(0.50), pick(0.95), pick(0.99)
+	}
+	return st
+}

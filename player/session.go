@@ -1,0 +1,353 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// timeNow is the clock of arrival times; tests may replace it.
+var timeNow = time.Now
+
+// Transport is how RTP travels from an RTSP camera.
+type Transport string
+
+// Transports. TCP (RTP interleaved in the RTSP connection) is the default:
+// it crosses NAT and firewalls and loses nothing; UDP has less delay on a
+// clean network; auto tries UDP and falls back to TCP.
+const (
+	TransportTCP       Transport = "tcp"
+	TransportUDP       Transport = "udp"
+	TransportMulticast Transport = "multicast"
+	TransportAuto      Transport = "auto"
+)
+
+// ParseTransport reads a transport name; empty means TCP.
+func ParseTransport(s string) (Transport, error) {
+	switch t := Transport(strings.ToLower(s)); t {
+	case "":
+		return TransportTCP, nil
+	case TransportTCP, TransportUDP, TransportMulticast, TransportAuto:
+		return t, nil
+	}
+	return "", fmt.Errorf("player: unknown transport %q (tcp, udp, multicast or auto)", s)
+}
+
+// State is where a session is in its life.
+type State int
+
+// States.
+const (
+	StateIdle State = iota
+	StateConnecting
+	StateLive
+	StateReconnecting // waiting before the next attempt
+	StateFailed       // gave up: the error needs the user (wrong password, bad URL)
+	StateClosed
+)
+
+func (s State) String() string {
+	return [...]string{"idle", "connecting", "live", "reconnecting", "failed", "closed"}[s]
+}
+
+// StateChange reports a session's new state.
+type StateChange struct {
+	State State
+	// Err is why the last attempt ended (Reconnecting, Failed); an *Error.
+	Err error
+	// RetryAt is when the next attempt starts (Reconnecting).
+	RetryAt time.Time
+	// Transport in use (Live): tcp, udp, multicast or rtp.
+	Transport string
+	// Tracks of the stream (Live).
+	Tracks []*Track
+}
+
+// Session pulls one camera's stream and hands it to its sinks. It
+// connects, and reconnects forever with capped exponential back-off, until
+// Close; or once, with Once.
+type Session struct {
+	// URL of the stream: rtsp://, rtsps://, or the path of an SDP file
+	// describing raw RTP sent to this machine.
+	URL string
+	// Name identifies the camera in errors and logs.
+	// It defaults to the URL, password redacted.
+	Name string
+	// User and Pass, when User is set, replace the URL's credentials.
+	User, Pass string
+	// Transport for RTSP.
+	// It defaults to TCP.
+	Transport Transport
+	// Timeout bounds connecting, each request, and silence from a live
+	// camera.
+	// It defaults to 10 seconds.
+	Timeout time.Duration
+	// ReconnectMin is the first wait before reconnecting; it doubles after
+	// each failed attempt up to ReconnectMax.
+	// They default to 1 and 30 seconds.
+	ReconnectMin, ReconnectMax time.Duration
+	// Once makes the session end after its first connection, successful
+	// or not; Wait returns why.
+	Once bool
+	// TLSVerify checks the certificate of rtsps:// cameras. It is off by
+	// default because nearly every camera presents a self-signed one.
+	TLSVerify bool
+	// OnState is called on every change of state, from the session's
+	// goroutine. It must not block.
+	OnState func(StateChange)
+	// Logf receives rate-limited reports of per-packet problems.
+	// It defaults to log.Printf.
+	Logf func(format string, args ...any)
+
+	ctx       context.Context
+	ctxCancel context.CancelFunc
+	done      chan struct{}
+	err       error
+
+	mu     sync.RWMutex
+	sinks  map[Sink]*sinkQueue
+	tracks []*Track // of the current connection, nil when not live
+	state  StateChange
+
+	stats counters
+}
+
+// Start checks the URL and starts connecting in the background.
+func (s *Session) Start() error {
+	if s.Name == "" {
+		s.Name = Redact(s.URL)
+	}
+	if s.Transport == "" {
+		s.Transport = TransportTCP
+	}
+	if s.Timeout == 0 {
+		s.Timeout = 10 * time.Second
+	}
+	if s.ReconnectMin == 0 {
+		s.ReconnectMin = time.Second
+	}
+	if s.ReconnectMax == 0 {
+		s.ReconnectMax = 30 * time.Second
+	}
+	if s.Logf == nil {
+		s.Logf = log.Printf
+	}
+	if _, err := s.newSource(); err != nil {
+		return err
+	}
+	if s.sinks == nil {
+		s.sinks = make(map[Sink]*sinkQueue)
+	}
+	s.stats.init()
+	s.ctx, s.ctxCancel = context.WithCancel(context.Background())
+	s.done = make(chan struct{})
+	go s.run()
+	return nil
+}
+
+// Close stops the session, ends every sink's stream and waits.
+func (s *Session) Close() {
+	s.ctxCancel()
+	<-s.done
+}
+
+// Wait blocks until the session ends (Once, a permanent error, or Close)
+// and returns why: nil after Close or a clean end, else an *Error.
+func (s *Session) Wait() error {
+	<-s.done
+	return s.err
+}
+
+// Done is closed when the session has ended.
+func (s *Session) Done() <-chan struct{} {
+	return s.done
+}
+
+// State returns the current state.
+func (s *Session) State() StateChange {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.state
+}
+
+// AddSink attaches a sink behind a queue of queueSize units (0 means
+// DefaultQueueSize). If the session is live, the sink's stream starts at
+// once; its video starts at the next keyframe.
+func (s *Session) AddSink(sink Sink, queueSize int) {
+	if queueSize <= 0 {
+		queueSize = DefaultQueueSize
+	}
+	q := newSinkQueue(sink, queueSize)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sinks == nil {
+		s.sinks = make(map[Sink]*sinkQueue)
+	}
+	s.sinks[sink] = q
+	if s.tracks != nil {
+		q.pushControl(event{kind: evStream, tracks: s.tracks})
+	}
+}
+
+// RemoveSink detaches a sink; its stream ends (OnStreamEnd(nil)) after the
+// units already queued, and RemoveSink returns when it has.
+func (s *Session) RemoveSink(sink Sink) {
+	s.mu.Lock()
+	q := s.sinks[sink]
+	delete(s.sinks, sink)
+	s.mu.Unlock()
+	if q != nil {
+		q.close()
+	}
+}
+
+func (s *Session) setState(c StateChange) {
+	s.mu.Lock()
+	s.state = c
+	s.mu.Unlock()
+	if s.OnState != nil {
+		s.OnState(c)
+	}
+}
+
+// credentials returns the URL with the session's User/Pass, if set.
+func (s *Session) credentials(u *url.URL) {
+	if s.User != "" {
+		u.User = url.UserPassword(s.User, s.Pass)
+	}
+}
+
+func (s *Session) run() {
+	defer close(s.done)
+	defer func() {
+		s.mu.Lock()
+		qs := make([]*sinkQueue, 0, len(s.sinks))
+		for _, q := range s.sinks {
+			qs = append(qs, q)
+		}
+		s.sinks = nil
+		s.mu.Unlock()
+		for _, q := range qs {
+			q.close()
+		}
+	}()
+
+	delay := s.ReconnectMin
+	for attempt := 0; ; attempt++ {
+		st := StateConnecting
+		if attempt > 0 {
+			st = StateReconnecting
+		}
+		s.setState(StateChange{State: st})
+
+		src, _ := s.newSource() // checked by Start
+		up := &uplink{s: s}
+		err := src.run(s.ctx, up)
+		s.disconnected(err)
+
+		if s.ctx.Err() != nil {
+			s.setState(StateChange{State: StateClosed})
+			return
+		}
+		var perr *Error
+		if err != nil {
+			perr = classify(s.Name, err)
+		}
+		if s.Once || (perr != nil && perr.Permanent()) {
+			if perr != nil {
+				s.err = perr
+				s.setState(StateChange{State: StateFailed, Err: perr})
+			} else {
+				s.setState(StateChange{State: StateClosed})
+			}
+			return
+		}
+		if perr == nil {
+			perr = classify(s.Name, errors.New("the camera ended the stream"))
+		}
+		if up.live {
+			delay = s.ReconnectMin
+			s.stats.reconnects.Add(1)
+		}
+		s.setState(StateChange{State: StateReconnecting, Err: perr, RetryAt: time.Now().Add(delay)})
+		select {
+		case <-s.ctx.Done():
+			s.setState(StateChange{State: StateClosed})
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, s.ReconnectMax)
+	}
+}
+
+// disconnected ends the sinks' stream after a connection.
+func (s *Session) disconnected(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tracks == nil {
+		return
+	}
+	s.tracks = nil
+	if s.ctx.Err() != nil {
+		err = nil
+	}
+	for _, q := range s.sinks {
+		q.pushControl(event{kind: evEnd, err: err})
+	}
+}
+
+// uplink is how a source hands its stream to the session.
+type uplink struct {
+	s    *Session
+	live bool
+	gap  bool // packets were lost since the last video unit
+}
+
+// connected starts the stream in every sink.
+func (u *uplink) connected(tracks []*Track, transport string) {
+	s := u.s
+	u.live = true
+	s.stats.connected(tracks, transport)
+	s.mu.Lock()
+	s.tracks = tracks
+	for _, q := range s.sinks {
+		q.pushControl(event{kind: evStream, tracks: tracks})
+	}
+	s.mu.Unlock()
+	s.setState(StateChange{State: StateLive, Transport: transport, Tracks: tracks})
+}
+
+// lost records packets the network lost: video restarts at a keyframe.
+func (u *uplink) lost(n uint64) {
+	u.s.stats.packetsLost.Add(n)
+	u.gap = true
+}
+
+// badPacket records a packet that could not be depacketized.
+func (u *uplink) badPacket(err error) {
+	u.s.stats.badPackets.Add(1)
+	u.gap = true
+	if u.s.stats.logLimit.allow() {
+		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, RedactIn(err.Error()), u.s.stats.badPackets.Load())
+	}
+}
+
+// unit hands a unit to every sink.
+func (u *uplink) unit(un *Unit) {
+	s := u.s
+	gap := false
+	if un.Track.Codec.IsVideo() {
+		gap, u.gap = u.gap, false
+		s.stats.videoUnit(un)
+	}
+	s.mu.RLock()
+	for _, q := range s.sinks {
+		q.pushUnit(un, gap)
+	}
+	s.mu.RUnlock()
+}

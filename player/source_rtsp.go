@@ -1,0 +1,111 @@
+package player
+
+import (
+	"context"
+	"crypto/tls"
+	"net/url"
+
+	"github.com/bluenviron/gortsplib/v4"
+	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/pion/rtp"
+)
+
+// rtspSource pulls a stream from an RTSP or RTSPS camera with gortsplib.
+type rtspSource struct {
+	s   *Session
+	url *url.URL
+}
+
+func (r *rtspSource) run(ctx context.Context, up *uplink) error {
+	s := r.s
+	u, err := base.ParseURL(r.url.String())
+	if err != nil {
+		return s.badURL(err.Error())
+	}
+
+	transport := string(s.Transport)
+	c := &gortsplib.Client{
+		Scheme:       u.Scheme,
+		Host:         u.Host,
+		ReadTimeout:  s.Timeout,
+		WriteTimeout: s.Timeout,
+		UserAgent:    "camdeck",
+		OnPacketsLost: func(n uint64) {
+			up.lost(n)
+		},
+		OnDecodeError: func(err error) {
+			up.badPacket(err)
+		},
+		OnTransportSwitch: func(error) {
+			up.s.stats.setTransport(string(TransportTCP))
+		},
+	}
+	switch s.Transport {
+	case TransportTCP:
+		c.Transport = ptr(gortsplib.TransportTCP)
+	case TransportUDP:
+		c.Transport = ptr(gortsplib.TransportUDP)
+	case TransportMulticast:
+		c.Transport = ptr(gortsplib.TransportUDPMulticast)
+	case TransportAuto:
+		transport = string(TransportUDP) // until gortsplib switches
+	}
+	if u.Scheme == "rtsps" {
+		c.TLSConfig = &tls.Config{InsecureSkipVerify: !s.TLSVerify} //nolint:gosec // cameras use self-signed certificates; see TLSVerify
+	}
+
+	if err := c.Start2(); err != nil {
+		return err
+	}
+	defer c.Close()
+	stop := context.AfterFunc(ctx, c.Close) // unblocks a pending request
+	defer stop()
+
+	desc, _, err := c.Describe(u)
+	if err != nil {
+		return err
+	}
+	mts, err := selectTracks(desc)
+	if err != nil {
+		return err
+	}
+	for _, mt := range mts {
+		if _, err := c.Setup(desc.BaseURL, mt.media, 0, 0); err != nil {
+			return err
+		}
+	}
+
+	tracks := make([]*Track, len(mts))
+	for i, mt := range mts {
+		tracks[i] = mt.depack.track
+		c.OnPacketRTP(mt.media, mt.format, func(pkt *rtp.Packet) {
+			pts, ok := c.PacketPTS2(mt.media, pkt)
+			if !ok {
+				return // no timing yet (the first packets of a B-frame)
+			}
+			ntp, _ := c.PacketNTP(mt.media, pkt)
+			un, err := mt.depack.push(pkt, pts, ntp, timeNow())
+			switch {
+			case err != nil:
+				up.badPacket(err)
+			case un != nil:
+				up.unit(un)
+			}
+		})
+	}
+
+	// Mark the stream live before PLAY: packets may arrive before Play
+	// returns, and the sinks must have their tracks first.
+	up.connected(tracks, transport)
+	if _, err := c.Play(nil); err != nil {
+		return err
+	}
+
+	err = c.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func ptr[T any](v T) *T { return &v }
