@@ -1,0 +1,234 @@
+// Package app holds what camdeck's front ends share: camera profiles and
+// the file they are kept in. The window (app/gui) and the commands
+// (app/cli) build on it.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/camdeck/camdeck/player"
+)
+
+// DemoURL is the URL of a profile that watches the built-in demo camera;
+// the window serves it in-process.
+const DemoURL = "demo"
+
+// DemoLabel is how the window shows DemoURL.
+const DemoLabel = "Demo camera (built-in)"
+
+// Profile is one camera as the user set it up.
+type Profile struct {
+	// Name is shown on the tile and names recordings and snapshots.
+	Name string `json:"name"`
+	// URL is the main stream: rtsp://, rtsps://, an .sdp file, or DemoURL.
+	// It is used by the focused view, recordings and snapshots. It holds no
+	// credentials: they are in User and Password.
+	URL string `json:"url"`
+	// SubURL is an optional lower-resolution stream for grid tiles.
+	SubURL string `json:"sub_url,omitempty"`
+	// User and Password log in to the camera.
+	User     string `json:"user,omitempty"`
+	Password string `json:"password,omitempty"`
+	// Transport is tcp, udp, multicast or auto.
+	// It defaults to tcp.
+	Transport string `json:"transport,omitempty"`
+	// RecordDir is the recordings folder.
+	// It defaults to DefaultRecordDir.
+	RecordDir string `json:"record_dir,omitempty"`
+	// Segment is the length of one recording file; zero means one file.
+	Segment Duration `json:"segment,omitempty"`
+	// Limit stops a recording after this long; zero means no limit.
+	Limit Duration `json:"duration_limit,omitempty"`
+	// AutoRecord starts recording when camdeck starts.
+	AutoRecord bool `json:"auto_record,omitempty"`
+	// SnapshotDir is the snapshots folder.
+	// It defaults to DefaultSnapshotDir.
+	SnapshotDir string `json:"snapshot_dir,omitempty"`
+}
+
+// DefaultSegment is the segment length of new profiles: a quarter of an
+// hour keeps files easy to copy and to seek in, and a lost file small.
+const DefaultSegment = 15 * time.Minute
+
+// DemoProfile is the profile the first run creates.
+func DemoProfile() Profile {
+	return Profile{
+		Name:        "Demo camera",
+		URL:         DemoURL,
+		Transport:   string(player.TransportTCP),
+		RecordDir:   DefaultRecordDir(),
+		SnapshotDir: DefaultSnapshotDir(),
+		Segment:     Duration(DefaultSegment),
+	}
+}
+
+// DefaultRecordDir is ~/Videos/camdeck.
+func DefaultRecordDir() string { return homeDir("Videos") }
+
+// DefaultSnapshotDir is ~/Pictures/camdeck.
+func DefaultSnapshotDir() string { return homeDir("Pictures") }
+
+func homeDir(kind string) string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = os.TempDir()
+	}
+	return filepath.Join(home, kind, "camdeck")
+}
+
+// Recordings is the recordings folder, defaults applied.
+func (p *Profile) Recordings() string {
+	if p.RecordDir == "" {
+		return DefaultRecordDir()
+	}
+	return p.RecordDir
+}
+
+// Snapshots is the snapshots folder, defaults applied.
+func (p *Profile) Snapshots() string {
+	if p.SnapshotDir == "" {
+		return DefaultSnapshotDir()
+	}
+	return p.SnapshotDir
+}
+
+// TileURL is the stream grid tiles show: the sub-stream if there is one.
+func (p *Profile) TileURL() string {
+	if p.SubURL != "" {
+		return p.SubURL
+	}
+	return p.URL
+}
+
+// DisplayURL is the main URL as the window shows it: never a password.
+func (p *Profile) DisplayURL() string { return DisplayURL(p.URL) }
+
+// DisplayURL shows a stream URL without its password, and DemoURL as
+// DemoLabel.
+func DisplayURL(u string) string {
+	if u == DemoURL {
+		return DemoLabel
+	}
+	return player.Redact(u)
+}
+
+// Validate checks a profile before it is saved; the error names the field.
+func (p *Profile) Validate() error {
+	if strings.TrimSpace(p.Name) == "" {
+		return errors.New("app: name: a camera needs a name")
+	}
+	if err := ValidateURL(p.URL); err != nil {
+		return fmt.Errorf("app: main URL: %w", err)
+	}
+	if p.SubURL != "" {
+		if err := ValidateURL(p.SubURL); err != nil {
+			return fmt.Errorf("app: sub-stream URL: %w", err)
+		}
+	}
+	if _, err := player.ParseTransport(p.Transport); err != nil {
+		return fmt.Errorf("app: transport: %w", err)
+	}
+	if p.Segment < 0 || p.Limit < 0 {
+		return errors.New("app: durations cannot be negative")
+	}
+	if p.Segment != 0 && time.Duration(p.Segment) < 10*time.Second {
+		return errors.New("app: segment length: at least 10s (or 0 for one file)")
+	}
+	return nil
+}
+
+// ErrURL is the kind of every URL validation error.
+var ErrURL = errors.New("not a camera URL")
+
+// ValidateURL accepts rtsp:// and rtsps:// URLs with a host, paths of .sdp
+// files, and DemoURL. Its errors are one line and hold no password.
+func ValidateURL(raw string) error {
+	raw = strings.TrimSpace(raw)
+	switch {
+	case raw == "":
+		return fmt.Errorf("%w: empty", ErrURL)
+	case raw == DemoURL:
+		return nil
+	case strings.HasSuffix(strings.ToLower(raw), ".sdp") && !strings.Contains(raw, "://"):
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: cannot parse %s", ErrURL, player.Redact(raw))
+	}
+	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
+		return fmt.Errorf("%w: use rtsp://host/path, rtsps://host/path or an .sdp file", ErrURL)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%w: no host in %s", ErrURL, player.Redact(raw))
+	}
+	return nil
+}
+
+// SplitCredentials moves user and password out of a URL, so they are
+// never shown with it: it returns the URL without them, and them.
+func SplitCredentials(raw string) (clean, user, pass string) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil || (u.Scheme != "rtsp" && u.Scheme != "rtsps") {
+		return raw, "", ""
+	}
+	user = u.User.Username()
+	pass, _ = u.User.Password()
+	u.User = nil
+	return u.String(), user, pass
+}
+
+// Duration is a time.Duration written in JSON as "15m0s" ("0s" for none).
+type Duration time.Duration
+
+// MarshalText writes the duration as Go's time.Duration does.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(time.Duration(d).String()), nil
+}
+
+// UnmarshalText reads "90s", "15m", "1h30m"; a bare number is seconds.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ParseDuration reads a duration as the editor accepts it: "90s", "15m",
+// "1h30m", a bare number of seconds, or empty for zero.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if v, err := time.ParseDuration(s); err == nil {
+		return v, nil
+	}
+	if v, err := time.ParseDuration(s + "s"); err == nil {
+		return v, nil
+	}
+	return 0, fmt.Errorf("app: %q is not a duration (like 90s, 15m, 1h30m)", s)
+}
+
+// String shows the duration compactly: "15m", "1h30m", "30s", "0".
+func (d Duration) String() string {
+	if d == 0 {
+		return "0"
+	}
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
