@@ -33,6 +33,13 @@ type Recorder struct {
 
 	mu     sync.Mutex
 	status Status
+
+	// Owned by the sink goroutine.
+	st        *stream
+	seg       *segment
+	started   time.Time // arrival of the first recorded frame: limits count from here
+	stopped   bool      // the limit was reached or recording failed
+	bytesDone int64     // bytes of finished segments
 }
 
 // Status is a recording's progress.

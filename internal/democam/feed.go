@@ -110,6 +110,10 @@ func (f *feed) run() {
 	jumpFired, stallFired := false, false
 
 	for i := 0; ; i++ {
+		if s.Frames > 0 && i == s.Frames {
+			<-f.ctx.Done()
+			return
+		}
 		k := i % len(clip.Frames)
 		if k == 0 && i > 0 {
 			loop += clip.Duration

@@ -52,6 +52,10 @@ type Server struct {
 	DropAfter  time.Duration // close every reader this long after it starts playing
 	StallAfter time.Duration // send nothing for StallFor
 	StallFor   time.Duration
+	// Frames, when set, ends each feed after this many frames: the
+	// connection stays open but nothing more is sent. Tests compare what
+	// was recorded with what was sent.
+	Frames int
 
 	rtsp   *gortsplib.Server
 	addr   string

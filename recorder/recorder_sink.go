@@ -1,0 +1,256 @@
+package recorder
+
+import (
+	"fmt"
+	"log"
+	"path/filepath"
+	"time"
+
+	"github.com/camdeck/camdeck/player"
+)
+
+// rollSlack lets a split happen at a keyframe that arrives a little before
+// the segment length: arrival jitter must not push a split a whole GOP
+// later than the keyframe meant for it.
+const rollSlack = 250 * time.Millisecond
+
+// aacFrame is the samples in one AAC access unit.
+const aacFrame = 1024
+
+// audioResync is how far audio timestamps may stray from the running
+// sample count before the count follows them (a gap after packet loss).
+const audioResync = 100 * time.Millisecond
+
+// stream is the recorder's view of one connection.
+type stream struct {
+	video     *videoState
+	audio     *player.Track // AAC, or nil
+	clock     Clock
+	needKey   bool
+	lastDTS   int64 // recording time of the latest video decode
+	step      int64 // the latest decode interval, for a final sample
+	extractOK bool  // lastDTS is valid
+}
+
+// OnStream implements player.Sink.
+func (r *Recorder) OnStream(tracks []*player.Track) {
+	if r.stopped {
+		return
+	}
+	r.st = nil
+	v := player.VideoTrack(tracks)
+	switch {
+	case v == nil:
+		return
+	case v.Codec != player.CodecH264 && v.Codec != player.CodecH265:
+		r.fail(fmt.Errorf("cannot record %s video: camdeck records H.264 and H.265", v.Codec))
+		return
+	}
+	st := &stream{video: newVideoState(v), needKey: true}
+	st.clock.Rate = int64(v.ClockRate)
+	for _, t := range tracks {
+		switch t.Codec {
+		case player.CodecAAC:
+			if st.audio == nil {
+				st.audio = t
+			}
+		case player.CodecG711A, player.CodecG711U:
+			log.Printf("recorder: %s: %s audio is left out of the recording: MP4 players do not accept it", r.Camera, t.Codec)
+		}
+	}
+	r.st = st
+}
+
+// OnStreamEnd implements player.Sink: the file in progress is finished,
+// and a reconnection starts a new one.
+func (r *Recorder) OnStreamEnd(error) {
+	r.closeSegment(-1)
+	r.st = nil
+	r.update(func(s *Status) { s.Recording = false })
+}
+
+// OnUnit implements player.Sink.
+func (r *Recorder) OnUnit(u *player.Unit) {
+	if r.stopped || r.st == nil {
+		return
+	}
+	switch u.Track {
+	case r.st.video.track:
+		r.videoUnit(u)
+	case r.st.audio:
+		r.audioUnit(u)
+	}
+}
+
+func (r *Recorder) videoUnit(u *player.Unit) {
+	st := r.st
+	changed := st.video.update(u.Data)
+	if (st.needKey && !u.Key) || !st.video.ready() {
+		return
+	}
+	now := u.Arrival
+	if r.started.IsZero() {
+		r.started = now
+	}
+	if r.Duration > 0 && now.Sub(r.started) >= r.Duration-r.halfFrame(st) {
+		r.closeSegment(-1)
+		r.stopped = true
+		r.update(func(s *Status) { s.Recording = false })
+		if r.OnLimit != nil {
+			r.OnLimit()
+		}
+		return
+	}
+
+	pts := st.clock.Map(u.PTS, now)
+	dts, err := st.video.dts(u.Data, pts)
+	if err != nil {
+		// Timestamps the extractor cannot follow (a jump in mid-GOP):
+		// skip to the next keyframe with a fresh extractor.
+		st.video.resetDTS()
+		st.needKey, st.extractOK = true, false
+		return
+	}
+	if st.extractOK {
+		dts = max(dts, st.lastDTS+1) // a non-reference frame repeats the DTS
+
+		st.step = dts - st.lastDTS
+	}
+	st.lastDTS, st.extractOK, st.needKey = dts, true, false
+
+	if r.seg != nil && u.Key && (changed ||
+		(r.Segment > 0 && now.Sub(r.seg.start) >= r.Segment-rollSlack)) {
+		r.closeSegment(dts - r.seg.dts0)
+	}
+	if r.seg == nil {
+		if !u.Key {
+			st.needKey = true
+			return
+		}
+		if !r.openSegment(now, pts, dts) {
+			return
+		}
+	}
+	seg := r.seg
+	seg.addVideo(&sample{
+		dts:       dts - seg.dts0,
+		ptsOffset: int32(pts - dts),
+		sync:      u.Key,
+		data:      st.video.payload(u.Data),
+	}, pts-seg.dts0, now, st.clock.Wall(dts))
+	if seg.due(now) {
+		if err := seg.flush(); err != nil {
+			r.fail(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), err))
+			return
+		}
+	}
+	r.update(func(s *Status) {
+		s.Recording = true
+		s.Elapsed = now.Sub(r.started)
+		s.Bytes = r.bytesDone + seg.size
+	})
+}
+
+// halfFrame is half the frame interval, so a limit counts whole frames.
+func (r *Recorder) halfFrame(st *stream) time.Duration {
+	return time.Duration(st.step) * time.Second / time.Duration(2*st.clock.Rate)
+}
+
+func (r *Recorder) audioUnit(u *player.Unit) {
+	seg, st := r.seg, r.st
+	if seg == nil || seg.audio == nil {
+		return
+	}
+	vRate, aRate := st.clock.Rate, int64(u.Track.ClockRate)
+	rel := st.clock.Offset(u.PTS*vRate/aRate) - seg.pts0 // video ticks from the first frame
+	t := rel * aRate / vRate
+	resync := int64(audioResync) * aRate / int64(time.Second)
+	for _, au := range u.Data {
+		switch {
+		case t < 0:
+			// Before the first video frame: left out.
+		case seg.audioNext == 0 && len(seg.pendingA) == 0 || t > seg.audioNext+resync:
+			seg.audioNext = t
+			fallthrough
+		case t > seg.audioNext-resync:
+			seg.addAudio(&sample{dts: seg.audioNext, duration: aacFrame, sync: true, data: au}, u.Arrival)
+			seg.audioNext += aacFrame
+		}
+		t += aacFrame
+	}
+}
+
+// openSegment starts a file with a keyframe whose recording times are pts
+// and dts.
+func (r *Recorder) openSegment(now time.Time, pts, dts int64) bool {
+	st := r.st
+	tracks := []*fmp4Track{st.video.fmp4Track()}
+	tracks[0].mediaTime = pts - dts
+	if st.audio != nil {
+		tracks = append(tracks, &fmp4Track{id: 2, timescale: uint32(st.audio.ClockRate), codec: player.CodecAAC,
+			aacConfig: st.audio.AACConfig, sampleRate: st.audio.SampleRate, channels: st.audio.Channels})
+	}
+	name := SafeName(r.Camera)
+	path := freeName(filepath.Join(r.Dir, name), name+"_"+now.Local().Format(timeLayout), ".mp4")
+	seg, err := openSegment(path, now, tracks)
+	if err != nil {
+		r.fail(fmt.Errorf("creating %s: %w", filepath.Base(path), err))
+		return false
+	}
+	seg.start, seg.pts0, seg.dts0 = now, pts, dts
+	r.seg = seg
+	r.update(func(s *Status) { s.Recording, s.Path = true, path })
+	return true
+}
+
+// closeSegment finishes the file in progress. nextDTS is the file time of
+// the frame that follows the last one, or -1 to estimate it.
+func (r *Recorder) closeSegment(nextDTS int64) {
+	seg := r.seg
+	if seg == nil {
+		return
+	}
+	r.seg = nil
+	last := int64(1)
+	switch {
+	case nextDTS >= 0 && seg.held != nil:
+		last = nextDTS - seg.held.dts
+	case r.st != nil && r.st.step > 0:
+		last = r.st.step
+	}
+	if err := seg.finish(last); err != nil {
+		r.fail(fmt.Errorf("finishing %s: %w", filepath.Base(seg.path), err))
+		return
+	}
+	r.bytesDone += seg.size
+	r.update(func(s *Status) {
+		s.Segments++
+		s.Bytes = r.bytesDone
+	})
+	if r.OnSegment != nil {
+		r.OnSegment(seg.path, seg.duration())
+	}
+}
+
+// fail stops recording after an error, keeping what was written.
+func (r *Recorder) fail(err error) {
+	if seg := r.seg; seg != nil {
+		r.seg = nil
+		_ = seg.f.Close()
+		r.bytesDone += seg.size
+	}
+	r.stopped = true
+	err = fmt.Errorf("recorder: %s: %w", r.Camera, err)
+	r.update(func(s *Status) {
+		s.Recording, s.Err, s.Bytes = false, err, r.bytesDone
+	})
+	if r.OnError != nil {
+		r.OnError(err)
+	}
+}
+
+func (r *Recorder) update(f func(*Status)) {
+	r.mu.Lock()
+	f(&r.status)
+	r.mu.Unlock()
+}

@@ -1,0 +1,162 @@
+package recorder
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+
+	"github.com/camdeck/camdeck/player"
+)
+
+// videoState follows a stream's video track: its parameter sets (from the
+// SDP, then in-band) and its decoding times.
+type videoState struct {
+	track         *player.Track
+	vps, sps, pps []byte
+	h264DTS       *h264.DTSExtractor
+	h265DTS       *h265.DTSExtractor
+}
+
+func newVideoState(t *player.Track) *videoState {
+	v := &videoState{track: t, vps: t.VPS, sps: t.SPS, pps: t.PPS}
+	v.resetDTS()
+	return v
+}
+
+func (v *videoState) resetDTS() {
+	switch v.track.Codec {
+	case player.CodecH264:
+		v.h264DTS = &h264.DTSExtractor{}
+		v.h264DTS.Initialize()
+	case player.CodecH265:
+		v.h265DTS = &h265.DTSExtractor{}
+		v.h265DTS.Initialize()
+	}
+}
+
+// nalType returns the NAL unit type of the track's codec.
+func (v *videoState) nalType(n []byte) int {
+	if v.track.Codec == player.CodecH265 {
+		return int(n[0]>>1) & 0x3f
+	}
+	return int(n[0] & 0x1f)
+}
+
+// NAL unit types this file cares about.
+const (
+	h264SPS = 7
+	h264PPS = 8
+	h264AUD = 9
+	h265VPS = 32
+	h265SPS = 33
+	h265PPS = 34
+	h265AUD = 35
+)
+
+// update takes in-band parameter sets from a unit and reports whether they
+// differ from those before (a new resolution, say).
+func (v *videoState) update(au [][]byte) (changed bool) {
+	set := func(dst *[]byte, n []byte) {
+		if !bytes.Equal(*dst, n) {
+			changed = changed || *dst != nil
+			*dst = append([]byte(nil), n...)
+		}
+	}
+	for _, n := range au {
+		if len(n) == 0 {
+			continue
+		}
+		switch t := v.nalType(n); {
+		case v.track.Codec == player.CodecH264 && t == h264SPS, v.track.Codec == player.CodecH265 && t == h265SPS:
+			set(&v.sps, n)
+		case v.track.Codec == player.CodecH264 && t == h264PPS, v.track.Codec == player.CodecH265 && t == h265PPS:
+			set(&v.pps, n)
+		case v.track.Codec == player.CodecH265 && t == h265VPS:
+			set(&v.vps, n)
+		}
+	}
+	return changed
+}
+
+// ready tells whether the parameter sets needed for an init segment are
+// known.
+func (v *videoState) ready() bool {
+	if v.track.Codec == player.CodecH265 {
+		return v.vps != nil && v.sps != nil && v.pps != nil
+	}
+	return v.sps != nil && v.pps != nil
+}
+
+// dts derives the decoding time of a unit from its presentation time.
+// B-frames make them differ; mediacommon's extractor reads the picture
+// order from the slice headers.
+func (v *videoState) dts(au [][]byte, pts int64) (int64, error) {
+	switch v.track.Codec {
+	case player.CodecH264:
+		return v.h264DTS.Extract(v.withParams(au), pts)
+	case player.CodecH265:
+		return v.h265DTS.Extract(v.withParams(au), pts)
+	}
+	return pts, nil
+}
+
+// withParams prepends the known parameter sets to a keyframe that lacks
+// them (cameras that send them only in the SDP): the extractor needs them.
+func (v *videoState) withParams(au [][]byte) [][]byte {
+	for _, n := range au {
+		if len(n) > 0 && (v.nalType(n) == h264SPS && v.track.Codec == player.CodecH264 ||
+			v.nalType(n) == h265SPS && v.track.Codec == player.CodecH265) {
+			return au
+		}
+	}
+	out := make([][]byte, 0, len(au)+3)
+	if v.track.Codec == player.CodecH265 {
+		out = append(out, v.vps)
+	}
+	return append(append(out, v.sps, v.pps), au...)
+}
+
+// payload converts a unit to an MP4 sample: NAL units with 4-byte length
+// prefixes. Parameter sets (they are in the sample entry, and a change
+// starts a new file) and access unit delimiters are left out.
+func (v *videoState) payload(au [][]byte) []byte {
+	n := 0
+	for _, nalu := range au {
+		n += 4 + len(nalu)
+	}
+	buf := make([]byte, 0, n)
+	for _, nalu := range au {
+		if len(nalu) == 0 {
+			continue
+		}
+		switch t := v.nalType(nalu); {
+		case v.track.Codec == player.CodecH264 && (t == h264SPS || t == h264PPS || t == h264AUD),
+			v.track.Codec == player.CodecH265 && (t == h265VPS || t == h265SPS || t == h265PPS || t == h265AUD):
+			continue
+		}
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(nalu)))
+		buf = append(buf, nalu...)
+	}
+	return buf
+}
+
+// fmp4Track describes the track for a new file.
+func (v *videoState) fmp4Track() *fmp4Track {
+	t := &fmp4Track{id: 1, timescale: uint32(v.track.ClockRate), codec: v.track.Codec,
+		vps: v.vps, sps: v.sps, pps: v.pps, width: v.track.Width, height: v.track.Height}
+	switch v.track.Codec {
+	case player.CodecH264:
+		var s h264.SPS
+		if s.Unmarshal(v.sps) == nil {
+			t.width, t.height = s.Width(), s.Height()
+		}
+	case player.CodecH265:
+		var s h265.SPS
+		if s.Unmarshal(v.sps) == nil {
+			t.width, t.height = s.Width(), s.Height()
+		}
+	}
+	return t
+}
