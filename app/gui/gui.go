@@ -2,20 +2,43 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 
 	_ "github.com/camdeck/camdeck/internal/locale" // before Fyne reads the locale
 
+	camdeck "github.com/camdeck/camdeck/app"
+	"github.com/camdeck/camdeck/assets"
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
-// Main opens the window and returns the exit code when it is closed.
+// AppID is camdeck's application ID, as in FyneApp.toml.
+const AppID = "io.github.camdeck"
+
+// Main opens the window with the cameras of the profile file
+// (os.UserConfigDir()/camdeck/profiles.json) and returns the exit code
+// once every recording is finished and the window is closed. SIGINT and
+// SIGTERM close it the same way.
 func Main(args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintf(os.Stderr, "camdeck: unknown command %q (camdeck help lists them)\n", args[0])
+		return 2
+	}
+	store := &camdeck.Store{}
+	profiles, loadErr := store.Load()
+	var broken *camdeck.BrokenError
+	if loadErr != nil && !errors.As(loadErr, &broken) {
+		fmt.Fprintln(os.Stderr, "camdeck:", loadErr)
+		return 1
+	}
+
 	demo := &democam.Server{}
 	if err := demo.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "camdeck:", err)
@@ -23,10 +46,30 @@ func Main(args []string) int {
 	}
 	defer demo.Close()
 
-	a := app.NewWithID("io.github.camdeck")
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	a.Settings().SetTheme(newAppTheme())
 	w := a.NewWindow("camdeck")
-	w.SetContent(widget.NewLabel("Demo camera: " + demo.URL()))
-	w.Resize(fyne.NewSize(960, 600))
+	w.SetMaster()
+	w.Resize(fyne.NewSize(1280, 760))
+
+	ui := newUI(a, w, store, options{demoURL: demo.URL()})
+	ui.build(profiles)
+	ui.startTicker()
+	if broken != nil {
+		fmt.Fprintln(os.Stderr, "camdeck:", broken)
+		ui.showModal(dialog.NewError(broken, w))
+	}
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			fyne.Do(ui.requestClose)
+		}
+	}()
+
 	w.ShowAndRun()
 	return 0
 }

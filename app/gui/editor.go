@@ -1,0 +1,211 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	camdeck "github.com/camdeck/camdeck/app"
+)
+
+// editor is the form of one profile: it validates as the user types,
+// tests the connection, and saves into the UI.
+type editor struct {
+	ui    *UI
+	index int // of the camera edited; -1 adds one
+	orig  camdeck.Profile
+
+	name, url, sub, user, pass *widget.Entry
+	recDir, snapDir            *widget.Entry
+	segment, limit             *widget.Entry
+	transport                  *widget.Select
+	auto                       *widget.Check
+	errLabel, testResult       *widget.Label
+	testBtn, saveBtn, cancel   *widget.Button
+	dlg                        dialog.Dialog
+	content                    fyne.CanvasObject
+}
+
+func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
+	e := &editor{ui: ui, index: index, orig: p}
+	e.name = entry(p.Name, "Front door", func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a camera needs a name")
+		}
+		return nil
+	})
+	e.url = entry(p.URL, "rtsp://camera.local:554/stream1, or demo", urlValidator(false))
+	e.sub = entry(p.SubURL, "optional: a smaller stream for the grid", urlValidator(true))
+	e.user = entry(p.User, "", nil)
+	e.pass = widget.NewPasswordEntry()
+	e.pass.SetText(p.Password)
+	// Credentials typed or pasted into a URL move to their own fields, so
+	// the password is never shown.
+	for _, u := range []*widget.Entry{e.url, e.sub} {
+		u.OnChanged = func(s string) {
+			if clean, user, pass := camdeck.SplitCredentials(s); user != "" {
+				u.SetText(clean)
+				e.user.SetText(user)
+				e.pass.SetText(pass)
+			}
+		}
+	}
+	e.transport = widget.NewSelect([]string{"tcp", "udp", "multicast", "auto"}, nil)
+	e.transport.SetSelected(strings.ToLower(cmpOr(p.Transport, "tcp")))
+	e.recDir = entry(p.Recordings(), "", nil)
+	e.snapDir = entry(p.Snapshots(), "", nil)
+	e.segment = entry(durationText(p.Segment), "15m; 0 makes one file", durationValidator(10*time.Second))
+	e.limit = entry(durationText(p.Limit), "0: no limit", durationValidator(0))
+	e.auto = widget.NewCheck("Record when camdeck starts", nil)
+	e.auto.SetChecked(p.AutoRecord)
+
+	e.errLabel = widget.NewLabel("")
+	e.errLabel.Importance = widget.DangerImportance
+	e.errLabel.Wrapping = fyne.TextWrapWord
+	e.errLabel.Hide()
+	e.testResult = widget.NewLabel("")
+	e.testResult.Wrapping = fyne.TextWrapWord
+	e.testBtn = widget.NewButton("Test connection", e.test)
+	e.saveBtn = widget.NewButton("Save", e.save)
+	e.saveBtn.Importance = widget.HighImportance
+	e.cancel = widget.NewButton("Cancel", func() { e.close() })
+
+	form := widget.NewForm(
+		widget.NewFormItem("Name", e.name),
+		withHint(widget.NewFormItem("Main URL", e.url), "Recording, snapshots, focused view. demo = "+camdeck.DemoLabel),
+		withHint(widget.NewFormItem("Sub-stream URL", e.sub), "Grid tiles use it when set"),
+		widget.NewFormItem("User", e.user),
+		widget.NewFormItem("Password", e.pass),
+		widget.NewFormItem("Transport", e.transport),
+		widget.NewFormItem("Recordings folder", e.recDir),
+		withHint(widget.NewFormItem("Segment length", e.segment), "A new file every so often, at a keyframe"),
+		withHint(widget.NewFormItem("Duration limit", e.limit), "A recording stops by itself after this"),
+		widget.NewFormItem("", e.auto),
+		widget.NewFormItem("Snapshots folder", e.snapDir),
+	)
+	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
+	e.content = container.NewVBox(form, e.testResult, e.errLabel, buttons)
+	return e
+}
+
+func entry(text, placeholder string, v fyne.StringValidator) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(text)
+	e.SetPlaceHolder(placeholder)
+	e.Validator = v
+	return e
+}
+
+func withHint(it *widget.FormItem, hint string) *widget.FormItem {
+	it.HintText = hint
+	return it
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func durationText(d camdeck.Duration) string { return d.String() }
+
+func urlValidator(optional bool) fyne.StringValidator {
+	return func(s string) error {
+		if optional && strings.TrimSpace(s) == "" {
+			return nil
+		}
+		if err := camdeck.ValidateURL(s); err != nil {
+			return errors.New(strings.TrimPrefix(oneLine(err), camdeck.ErrURL.Error()+": "))
+		}
+		return nil
+	}
+}
+
+func durationValidator(least time.Duration) fyne.StringValidator {
+	return func(s string) error {
+		d, err := camdeck.ParseDuration(s)
+		switch {
+		case err != nil:
+			return errors.New("like 90s, 15m or 1h30m")
+		case d < 0:
+			return errors.New("cannot be negative")
+		case d != 0 && d < least:
+			return errors.New("at least " + least.String() + ", or 0")
+		}
+		return nil
+	}
+}
+
+// profile reads the form; the error is the first field in error.
+func (e *editor) profile() (camdeck.Profile, error) {
+	for _, en := range []*widget.Entry{e.name, e.url, e.sub, e.segment, e.limit} {
+		if err := en.Validate(); err != nil {
+			return camdeck.Profile{}, err
+		}
+	}
+	p := e.orig
+	p.Name = strings.TrimSpace(e.name.Text)
+	p.URL = strings.TrimSpace(e.url.Text)
+	p.SubURL = strings.TrimSpace(e.sub.Text)
+	p.User, p.Password = e.user.Text, e.pass.Text
+	p.Transport = e.transport.Selected
+	p.RecordDir, p.SnapshotDir = strings.TrimSpace(e.recDir.Text), strings.TrimSpace(e.snapDir.Text)
+	seg, _ := camdeck.ParseDuration(e.segment.Text)
+	lim, _ := camdeck.ParseDuration(e.limit.Text)
+	p.Segment, p.Limit = camdeck.Duration(seg), camdeck.Duration(lim)
+	p.AutoRecord = e.auto.Checked
+	if err := p.Validate(); err != nil {
+		return p, errors.New(strings.TrimPrefix(oneLine(err), "app: "))
+	}
+	return p, nil
+}
+
+func (e *editor) showError(err error) {
+	if err == nil {
+		e.errLabel.Hide()
+		return
+	}
+	e.errLabel.SetText(err.Error())
+	e.errLabel.Show()
+}
+
+// save validates, shows what is wrong or hands the profile to the UI.
+func (e *editor) save() {
+	p, err := e.profile()
+	e.showError(err)
+	if err != nil {
+		return
+	}
+	if e.index < 0 {
+		e.ui.addProfile(p)
+	} else if e.index < len(e.ui.cams) {
+		e.ui.replaceProfile(e.index, p)
+	}
+	e.close()
+}
+
+func (e *editor) close() {
+	if e.dlg != nil {
+		e.dlg.Hide()
+	}
+}
+
+// showEditor opens the editor of camera i (-1: a new camera).
+func (ui *UI) showEditor(i int, p camdeck.Profile) *editor {
+	e := newEditor(ui, i, p)
+	title := "Add a camera"
+	if i >= 0 {
+		title = "Edit " + p.Name
+	}
+	e.dlg = dialog.NewCustomWithoutButtons(title, e.content, ui.win)
+	e.dlg.Resize(fyne.NewSize(620, e.content.MinSize().Height+60))
+	ui.showModal(e.dlg)
+	return e
+}

@@ -1,0 +1,60 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// setupKeys binds the window's shortcuts. They reach the window only when
+// no entry has the keyboard, and are off while a dialog is open.
+func (ui *UI) setupKeys() {
+	c := ui.win.Canvas()
+	c.SetOnTypedRune(ui.typedRune)
+	c.SetOnTypedKey(ui.typedKey)
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { ui.requestClose() })
+}
+
+// typedRune: R records, S snapshots, 1-9 select a camera.
+func (ui *UI) typedRune(r rune) {
+	if ui.modal > 0 || ui.closing {
+		return
+	}
+	c := ui.current()
+	switch {
+	case r == 'r' || r == 'R':
+		if c != nil {
+			c.toggleRecording()
+			ui.refreshAll()
+		}
+	case r == 's' || r == 'S':
+		if c != nil {
+			c.snapshot()
+		}
+	case r >= '1' && r <= '9':
+		if i := int(r - '1'); i < len(ui.cams) {
+			if ui.focused != nil && ui.focused != ui.cams[i] {
+				ui.toggleFocus(ui.cams[i])
+			} else {
+				ui.selectCamera(ui.cams[i])
+			}
+		}
+	}
+}
+
+// typedKey: Enter focuses, Escape goes back, F11 toggles full screen.
+func (ui *UI) typedKey(e *fyne.KeyEvent) {
+	if ui.modal > 0 || ui.closing {
+		return
+	}
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if c := ui.current(); c != nil {
+			ui.toggleFocus(c)
+		}
+	case fyne.KeyEscape:
+		ui.back()
+	case fyne.KeyF11:
+		ui.toggleFullScreen()
+	}
+}

@@ -1,0 +1,202 @@
+package gui
+
+import (
+	"context"
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/camdeck/camdeck/player"
+)
+
+// tile shows one camera: its video scaled to the tile with the aspect
+// kept, its name and state, its recording, and on demand its stats.
+type tile struct {
+	widget.BaseWidget
+	cam *camera
+
+	img      *canvas.Image
+	message  *widget.Label // centred when there is no live picture
+	msgBox   *fyne.Container
+	name     *widget.Label
+	state    *widget.Label
+	recDot   *canvas.Circle
+	recText  *canvas.Text
+	stats    *widget.Label
+	statsBox *fyne.Container
+	bar      *fyne.Container
+	border   *canvas.Rectangle
+	recBtn   *iconButton
+	snapBtn  *iconButton
+
+	feed     *feed              // shown now
+	stopPump context.CancelFunc // ends the pump of feed's slot
+	shownImg heldImage          // on screen
+	prevImg  heldImage          // replaced last swap: Fyne may still upload it
+	srcW     int                // size of the stream, from the last frame
+	srcH     int
+	hasFrame bool
+	frames   int // presented, for tests
+}
+
+// heldImage is an image taken from a slot, to give back once not drawn.
+type heldImage struct {
+	img  *image.RGBA
+	slot *player.FrameSlot
+}
+
+func (h heldImage) release() {
+	if h.img != nil {
+		h.slot.Release(h.img)
+	}
+}
+
+// Colours over the video: they do not follow the theme, video is dark.
+var (
+	tileBackground = color.NRGBA{R: 0x10, G: 0x10, B: 0x12, A: 0xff}
+	overlayShade   = color.NRGBA{A: 0xa8}
+	recordRed      = color.NRGBA{R: 0xe5, G: 0x20, B: 0x20, A: 0xff}
+)
+
+func newTile(c *camera) *tile {
+	t := &tile{cam: c}
+	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
+	t.message = widget.NewLabel("")
+	t.message.Alignment = fyne.TextAlignCenter
+	t.message.Wrapping = fyne.TextWrapWord
+	t.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.state = widget.NewLabel("")
+	t.state.Truncation = fyne.TextTruncateEllipsis
+	t.recDot = canvas.NewCircle(recordRed)
+	t.recText = canvas.NewText("", color.White)
+	t.recText.TextStyle.Monospace = true
+	t.stats = widget.NewLabel("")
+	t.stats.TextStyle.Monospace = true
+	t.border = canvas.NewRectangle(color.Transparent)
+	t.border.StrokeWidth = 3
+	tips := c.ui.tips
+	t.recBtn = newIconButton(tips, recordIcon, "Record (R)", c.toggleRecording)
+	t.snapBtn = newIconButton(tips, theme.MediaPhotoIcon(), "Snapshot, full resolution (S)", c.snapshot)
+	focusBtn := newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
+
+	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
+	right := container.NewHBox(dot, container.NewCenter(t.recText), focusBtn, t.snapBtn, t.recBtn)
+	t.bar = container.NewStack(canvas.NewRectangle(overlayShade),
+		container.NewBorder(nil, nil, t.name, right, t.state))
+	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
+	t.msgBox = container.NewCenter(container.NewStack(canvas.NewRectangle(overlayShade), t.message))
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// CreateRenderer lays the overlays on the picture.
+func (t *tile) CreateRenderer() fyne.WidgetRenderer {
+	over := container.NewBorder(container.NewHBox(t.statsBox), t.bar, nil, nil, t.msgBox)
+	return widget.NewSimpleRenderer(container.NewStack(
+		canvas.NewRectangle(tileBackground), t.img, overlayTheme(over), t.border))
+}
+
+// Resize asks the decoder for frames of the new size.
+func (t *tile) Resize(s fyne.Size) {
+	if s == t.Size() {
+		return
+	}
+	t.BaseWidget.Resize(s)
+	if t.feed != nil {
+		t.feed.setOutputSize(t.outputSize())
+	}
+}
+
+// Tapped selects the camera.
+func (t *tile) Tapped(*fyne.PointEvent) { t.cam.ui.selectCamera(t.cam) }
+
+// DoubleTapped focuses the camera, or goes back to the grid.
+func (t *tile) DoubleTapped(*fyne.PointEvent) { t.cam.ui.toggleFocus(t.cam) }
+
+// outputSize is the pixel size of the picture in the tile: the stream's
+// aspect fitted in the tile. Before the first frame it is 0 x 0 (the
+// stream's size), as the aspect is not known yet.
+func (t *tile) outputSize() (int, int) {
+	if t.srcW <= 0 || t.srcH <= 0 {
+		return 0, 0
+	}
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil {
+		scale = c.Scale()
+	}
+	s := t.Size()
+	tw, th := int(s.Width*scale), int(s.Height*scale)
+	if tw < 2 || th < 2 {
+		return 0, 0
+	}
+	w, h := tw, tw*t.srcH/t.srcW
+	if h > th {
+		w, h = th*t.srcW/t.srcH, th
+	}
+	return max(w&^1, 2), max(h&^1, 2)
+}
+
+// attach shows another feed (nil: none) and pumps its frames.
+func (t *tile) attach(f *feed) {
+	if t.feed == f {
+		return
+	}
+	if t.stopPump != nil {
+		t.stopPump()
+		t.stopPump = nil
+	}
+	t.feed = f
+	if f == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.stopPump = cancel
+	f.setOutputSize(t.outputSize())
+	go t.pump(ctx, f.slot)
+}
+
+// pump hands the slot's frames to the presenter, which shows the newest
+// with the other tiles' at its next update.
+func (t *tile) pump(ctx context.Context, slot *player.FrameSlot) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-slot.Ready():
+			t.cam.ui.presenter.mark(t, slot)
+		}
+	}
+}
+
+// present shows the newest frame of slot. The image replaced now may
+// still be uploaded by Fyne, so the one before it is given back.
+func (t *tile) present(slot *player.FrameSlot) {
+	if t.feed == nil || t.feed.slot != slot {
+		return
+	}
+	f := slot.Take()
+	if f == nil {
+		return
+	}
+	if f.SourceWidth != t.srcW || f.SourceHeight != t.srcH {
+		t.srcW, t.srcH = f.SourceWidth, f.SourceHeight
+		t.feed.setOutputSize(t.outputSize())
+	}
+	old := t.prevImg
+	t.prevImg = t.shownImg
+	t.shownImg = heldImage{img: f.Image, slot: slot}
+	t.img.Image = f.Image
+	t.img.Refresh()
+	old.release()
+	t.frames++
+	if !t.hasFrame {
+		t.hasFrame = true
+		t.update()
+	}
+}

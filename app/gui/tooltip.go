@@ -1,0 +1,134 @@
+package gui
+
+import (
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// tipDelay is how long the pointer rests on a button before its tooltip
+// shows: long enough not to flash while the pointer crosses the window.
+const tipDelay = 600 * time.Millisecond
+
+// tipLayer shows one tooltip at a time, above the window's content. It
+// lies in the content, not in an overlay, because an overlay would take
+// the pointer from the button and hide its own tooltip.
+type tipLayer struct {
+	do    func(func())
+	label *widget.Label
+	bg    *canvas.Rectangle
+	box   *fyne.Container
+	layer *fyne.Container
+
+	mu    sync.Mutex
+	timer *time.Timer
+	owner *iconButton
+}
+
+func newTipLayer(do func(func())) *tipLayer {
+	l := &tipLayer{do: do, label: widget.NewLabel("")}
+	l.bg = canvas.NewRectangle(nil)
+	l.bg.StrokeWidth = 1
+	l.bg.CornerRadius = 4
+	l.box = container.NewStack(l.bg, l.label)
+	l.box.Hide()
+	l.layer = container.NewWithoutLayout(l.box)
+	return l
+}
+
+func (l *tipLayer) arm(b *iconButton) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.timer != nil {
+		l.timer.Stop()
+	}
+	l.owner = b
+	l.timer = time.AfterFunc(tipDelay, func() {
+		l.do(func() { l.show(b) })
+	})
+}
+
+func (l *tipLayer) disarm(b *iconButton) {
+	l.mu.Lock()
+	if l.owner == b {
+		l.owner = nil
+		if l.timer != nil {
+			l.timer.Stop()
+		}
+	}
+	l.mu.Unlock()
+	l.box.Hide()
+}
+
+// show places the tooltip under the button, inside the window.
+func (l *tipLayer) show(b *iconButton) {
+	l.mu.Lock()
+	owner := l.owner
+	l.mu.Unlock()
+	if owner != b || !b.Visible() || b.tip == "" {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	pos := d.AbsolutePositionForObject(b).Subtract(d.AbsolutePositionForObject(l.layer))
+	l.label.SetText(b.tip)
+	l.bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	size := l.box.MinSize()
+	area := l.layer.Size()
+	pos.Y += b.Size().Height + 2
+	if pos.Y+size.Height > area.Height {
+		pos.Y -= b.Size().Height + size.Height + 4
+	}
+	pos.X = max(0, min(pos.X, area.Width-size.Width))
+	l.box.Resize(size)
+	l.box.Move(pos)
+	l.box.Show()
+	l.box.Refresh()
+}
+
+// iconButton is a button with only an icon, and a tooltip that says what
+// it does and its shortcut.
+type iconButton struct {
+	widget.Button
+	tips *tipLayer
+	tip  string
+}
+
+func newIconButton(tips *tipLayer, icon fyne.Resource, tip string, tapped func()) *iconButton {
+	b := &iconButton{tips: tips, tip: tip}
+	b.Icon = icon
+	b.OnTapped = tapped
+	b.Importance = widget.LowImportance
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// MouseIn arms the tooltip.
+func (b *iconButton) MouseIn(e *desktop.MouseEvent) {
+	b.Button.MouseIn(e)
+	if b.tips != nil {
+		b.tips.arm(b)
+	}
+}
+
+// MouseOut hides the tooltip.
+func (b *iconButton) MouseOut() {
+	b.Button.MouseOut()
+	if b.tips != nil {
+		b.tips.disarm(b)
+	}
+}
+
+// Tapped hides the tooltip and runs the button's action.
+func (b *iconButton) Tapped(e *fyne.PointEvent) {
+	if b.tips != nil {
+		b.tips.disarm(b)
+	}
+	b.Button.Tapped(e)
+}

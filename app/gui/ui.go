@@ -1,0 +1,239 @@
+package gui
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	camdeck "github.com/camdeck/camdeck/app"
+)
+
+// UI is camdeck's window: the camera list, the grid of tiles, the
+// toolbar. Its fields are the UI goroutine's; background work reaches it
+// through do.
+type UI struct {
+	app         fyne.App
+	win         fyne.Window
+	store       *camdeck.Store
+	demoURL     string                            // the in-process demo camera
+	open        func(streamConfig) stream         // opens a camera stream
+	newRecorder func(recorderConfig) recorderSink // makes a recorder
+	do          func(func())                      // runs on the UI goroutine; fyne.Do
+	bg          sync.WaitGroup                    // background work in flight
+
+	cams      []*camera
+	selected  *camera
+	focused   *camera
+	showStats bool
+	closing   bool
+	modal     int // dialogs open: shortcuts are off meanwhile
+
+	tips      *tipLayer
+	toast     *toast
+	grid      *fyne.Container
+	empty     fyne.CanvasObject
+	list      *widget.List
+	toolbar   fyne.CanvasObject
+	sidebar   fyne.CanvasObject
+	recAllBtn *iconButton
+	statsBtn  *iconButton
+
+	presenter   *presenter
+	stopPresent context.CancelFunc
+	tickPending atomic.Bool
+	stopTick    chan struct{}
+
+	saveMu      sync.Mutex
+	pendingSave []camdeck.Profile // the newest profiles not saved yet
+}
+
+// options are what Main and tests choose.
+type options struct {
+	demoURL     string
+	open        func(streamConfig) stream
+	newRecorder func(recorderConfig) recorderSink
+	do          func(func())
+}
+
+func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
+	ui := &UI{app: a, win: w, store: store, demoURL: o.demoURL,
+		open: o.open, newRecorder: o.newRecorder, do: o.do}
+	if ui.open == nil {
+		ui.open = openSession
+	}
+	if ui.newRecorder == nil {
+		ui.newRecorder = newRecorder
+	}
+	if ui.do == nil {
+		ui.do = fyne.Do
+	}
+	ui.tips = newTipLayer(ui.do)
+	ui.toast = newToast(ui.do)
+	ui.presenter = newPresenter(ui.do)
+	ctx, cancel := context.WithCancel(context.Background())
+	ui.stopPresent = cancel
+	go ui.presenter.run(ctx)
+	return ui
+}
+
+// build lays out the window and starts every camera.
+func (ui *UI) build(ps []camdeck.Profile) {
+	ui.grid = container.New(gridLayout{})
+	msg := widget.NewLabel("No cameras yet.\nAdd one with the + button under the camera list.")
+	msg.Alignment = fyne.TextAlignCenter
+	ui.empty = container.NewCenter(msg)
+	ui.list = ui.newCameraList()
+	ui.toolbar = ui.newToolbar()
+
+	width := canvas.NewRectangle(nil)
+	width.SetMinSize(fyne.NewSize(210, 0))
+	ui.sidebar = container.NewBorder(
+		widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
+
+	main := container.NewBorder(ui.toolbar, nil, container.NewHBox(ui.sidebar, widget.NewSeparator()), nil,
+		container.NewStack(ui.empty, ui.grid))
+	ui.win.SetContent(container.NewStack(main, ui.toast.layer, ui.tips.layer))
+	ui.win.SetTitle("camdeck")
+	ui.setupKeys()
+	ui.win.SetCloseIntercept(ui.requestClose)
+
+	for _, p := range ps {
+		ui.addCamera(p)
+	}
+	if len(ui.cams) > 0 {
+		ui.selectCamera(ui.cams[0])
+	}
+	for _, c := range ui.cams {
+		if c.prof.AutoRecord {
+			c.startRecording()
+		}
+	}
+	ui.refreshAll()
+}
+
+func (ui *UI) newToolbar() fyne.CanvasObject {
+	ui.recAllBtn = newIconButton(ui.tips, recordIcon, "Record all cameras", ui.toggleRecordAll)
+	snap := newIconButton(ui.tips, theme.MediaPhotoIcon(), "Snapshot of the selected camera (S)", func() {
+		if c := ui.current(); c != nil {
+			c.snapshot()
+		}
+	})
+	folder := newIconButton(ui.tips, theme.FolderOpenIcon(), "Open the recordings folder", ui.openRecordings)
+	ui.statsBtn = newIconButton(ui.tips, theme.InfoIcon(), "Show stats on every tile: fps, bitrate, resolution, latency", ui.toggleStats)
+	full := newIconButton(ui.tips, theme.ViewFullScreenIcon(), "Full screen (F11)", ui.toggleFullScreen)
+	hint := widget.NewLabel("Double-click a camera to focus it · R record · S snapshot · F11 full screen")
+	hint.Importance = widget.LowImportance
+	hint.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, ui.statsBtn, full), nil, hint)
+}
+
+// addCamera starts a camera and gives it a tile.
+func (ui *UI) addCamera(p camdeck.Profile) *camera {
+	c := newCamera(ui, p)
+	ui.cams = append(ui.cams, c)
+	ui.grid.Add(c.tile)
+	if ui.focused != nil {
+		c.tile.Hide()
+	}
+	c.start()
+	return c
+}
+
+// current is the camera shortcuts act on: the focused one, else the
+// selected one.
+func (ui *UI) current() *camera {
+	if ui.focused != nil {
+		return ui.focused
+	}
+	return ui.selected
+}
+
+// refreshAll shows what changed everywhere: tiles, list, toolbar.
+func (ui *UI) refreshAll() {
+	setVisible(ui.empty, len(ui.cams) == 0)
+	for _, c := range ui.cams {
+		c.tile.update()
+	}
+	ui.list.Refresh()
+	all := len(ui.cams) > 0
+	for _, c := range ui.cams {
+		all = all && c.rec != nil
+	}
+	if all {
+		ui.recAllBtn.SetIcon(theme.MediaStopIcon())
+		ui.recAllBtn.tip = "Stop all recordings"
+	} else {
+		ui.recAllBtn.SetIcon(recordIcon)
+		ui.recAllBtn.tip = "Record all cameras"
+	}
+}
+
+// notify shows a short message at the bottom of the window.
+func (ui *UI) notify(msg string) { ui.toast.show(msg) }
+
+// goBackground runs f off the UI goroutine; closing the window waits
+// for it.
+func (ui *UI) goBackground(f func()) {
+	if ui.closing { // the final wait has begun: no new Add
+		go f()
+		return
+	}
+	ui.bg.Add(1)
+	go func() {
+		defer ui.bg.Done()
+		f()
+	}()
+}
+
+// startTicker updates clocks, countdowns and stats once a second.
+func (ui *UI) startTicker() {
+	ui.stopTick = make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ui.stopTick:
+				return
+			case <-t.C:
+			}
+			if ui.tickPending.CompareAndSwap(false, true) {
+				ui.do(func() {
+					ui.tickPending.Store(false)
+					ui.tick()
+				})
+			}
+		}
+	}()
+}
+
+func (ui *UI) tick() {
+	if ui.closing {
+		return
+	}
+	ui.refreshAll()
+}
+
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
+}
+
+func setVisible(o fyne.CanvasObject, v bool) {
+	if o.Visible() != v {
+		if v {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package gui
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2/widget"
+
+	camdeck "github.com/camdeck/camdeck/app"
+)
+
+// selectCamera makes c the camera shortcuts act on.
+func (ui *UI) selectCamera(c *camera) {
+	if ui.selected == c {
+		return
+	}
+	old := ui.selected
+	ui.selected = c
+	if old != nil {
+		old.tile.update()
+	}
+	if c != nil {
+		c.tile.update()
+		if i := slices.Index(ui.cams, c); i >= 0 {
+			ui.list.Select(i)
+		}
+	} else {
+		ui.list.UnselectAll()
+	}
+}
+
+// toggleFocus shows c alone on its main stream, or goes back to the grid.
+func (ui *UI) toggleFocus(c *camera) {
+	if ui.focused == c {
+		ui.unfocus()
+		return
+	}
+	ui.unfocus()
+	ui.selectCamera(c)
+	ui.focused = c
+	for _, o := range ui.cams {
+		setVisible(o.tile, o == c)
+	}
+	c.setFocused(true)
+	ui.grid.Refresh()
+	ui.win.SetTitle("camdeck · " + c.prof.Name)
+	c.tile.update()
+}
+
+// unfocus goes back to the grid.
+func (ui *UI) unfocus() {
+	c := ui.focused
+	if c == nil {
+		return
+	}
+	ui.focused = nil
+	c.setFocused(false)
+	for _, o := range ui.cams {
+		setVisible(o.tile, true)
+	}
+	ui.grid.Refresh()
+	ui.win.SetTitle("camdeck")
+	c.tile.update()
+}
+
+// back leaves the focused view, else full screen.
+func (ui *UI) back() {
+	switch {
+	case ui.focused != nil:
+		ui.unfocus()
+	case ui.win.FullScreen():
+		ui.toggleFullScreen()
+	}
+}
+
+// toggleFullScreen fills the screen with the tiles alone.
+func (ui *UI) toggleFullScreen() {
+	full := !ui.win.FullScreen()
+	ui.win.SetFullScreen(full)
+	setVisible(ui.toolbar, !full)
+	setVisible(ui.sidebar, !full)
+}
+
+// toggleStats shows or hides the stats on every tile.
+func (ui *UI) toggleStats() {
+	ui.showStats = !ui.showStats
+	if ui.showStats {
+		ui.statsBtn.Importance = widget.HighImportance // reads as pressed
+	} else {
+		ui.statsBtn.Importance = widget.LowImportance
+	}
+	ui.statsBtn.Refresh()
+	ui.refreshAll()
+}
+
+// toggleRecordAll records every camera, or stops them all when all are
+// recording.
+func (ui *UI) toggleRecordAll() {
+	all := true
+	for _, c := range ui.cams {
+		all = all && c.rec != nil
+	}
+	for _, c := range ui.cams {
+		if all {
+			c.stopRecording()
+		} else {
+			c.startRecording()
+		}
+	}
+	ui.refreshAll()
+}
+
+// openRecordings opens the current camera's recordings folder in the
+// file manager, creating it first.
+func (ui *UI) openRecordings() {
+	dir := camdeck.DefaultRecordDir()
+	if c := ui.current(); c != nil {
+		dir = c.prof.Recordings()
+	}
+	ui.goBackground(func() {
+		err := os.MkdirAll(dir, 0o755)
+		ui.do(func() {
+			if err == nil {
+				err = ui.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)})
+			}
+			if err != nil {
+				ui.notify("Cannot open " + dir + ": " + oneLine(err))
+			}
+		})
+	})
+}
+
+// profiles are the cameras' profiles in order.
+func (ui *UI) profiles() []camdeck.Profile {
+	ps := make([]camdeck.Profile, len(ui.cams))
+	for i, c := range ui.cams {
+		ps[i] = c.prof
+	}
+	return ps
+}
+
+// save writes the profiles in the background. Saves run one at a time
+// and each writes the newest profiles, so a slow disk never reorders
+// them.
+func (ui *UI) save() {
+	ui.saveMu.Lock()
+	ui.pendingSave = ui.profiles()
+	ui.saveMu.Unlock()
+	ui.goBackground(func() {
+		ui.saveMu.Lock()
+		defer ui.saveMu.Unlock()
+		ps := ui.pendingSave
+		if ps == nil {
+			return
+		}
+		ui.pendingSave = nil
+		if err := ui.store.Save(ps); err != nil {
+			ui.do(func() { ui.notify(oneLine(err)) })
+		}
+	})
+}
+
+// addProfile adds a camera and saves.
+func (ui *UI) addProfile(p camdeck.Profile) {
+	c := ui.addCamera(p)
+	ui.selectCamera(c)
+	ui.save()
+	ui.refreshAll()
+}
+
+// replaceProfile restarts camera i with an edited profile and saves.
+func (ui *UI) replaceProfile(i int, p camdeck.Profile) {
+	old := ui.cams[i]
+	if ui.focused == old {
+		ui.unfocus()
+	}
+	old.stop()
+	c := newCamera(ui, p)
+	ui.cams[i] = c
+	ui.grid.Objects[i] = c.tile
+	if ui.focused != nil {
+		c.tile.Hide()
+	}
+	ui.grid.Refresh()
+	c.start()
+	if ui.selected == old {
+		ui.selected = nil
+		ui.selectCamera(c)
+	}
+	ui.save()
+	ui.refreshAll()
+}
+
+// removeProfile stops camera i, removes it and saves.
+func (ui *UI) removeProfile(i int) {
+	c := ui.cams[i]
+	if ui.focused == c {
+		ui.unfocus()
+	}
+	c.stop()
+	ui.cams = slices.Delete(ui.cams, i, i+1)
+	ui.grid.Remove(c.tile)
+	if ui.selected == c {
+		ui.selected = nil
+		ui.list.UnselectAll()
+		if len(ui.cams) > 0 {
+			ui.selectCamera(ui.cams[min(i, len(ui.cams)-1)])
+		}
+	}
+	ui.save()
+	ui.refreshAll()
+}
+
+// finishTimeout bounds closing: recordings are finished and sessions
+// closed well within it; past it camdeck quits anyway, and the fragmented
+// files lose at most their last part.
+const finishTimeout = 20 * time.Second
+
+// requestClose finishes every recording and closes every session in the
+// background, then quits. The window stays until then.
+func (ui *UI) requestClose() {
+	if ui.closing {
+		return
+	}
+	ui.closing = true
+	if ui.stopTick != nil {
+		close(ui.stopTick)
+	}
+	ui.stopPresent()
+	var recs []*recording
+	var sessions []stream
+	for _, c := range ui.cams {
+		if c.rec != nil {
+			recs = append(recs, c.rec)
+			c.rec = nil
+		}
+		c.tile.attach(nil)
+		for _, f := range []*feed{c.live, c.main} {
+			if f.sess != nil {
+				sessions = append(sessions, f.sess)
+				f.sess, f.dec, f.users, f.watchers = nil, nil, 0, 0
+			}
+		}
+	}
+	if len(recs) > 0 {
+		ui.notify("Finishing recordings…")
+	}
+	done := make(chan struct{})
+	go func() {
+		for _, r := range recs {
+			r.sess.RemoveSink(r.sink)
+		}
+		for _, s := range sessions {
+			s.Close()
+		}
+		ui.bg.Wait()
+		close(done)
+	}()
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(finishTimeout):
+		}
+		ui.do(ui.app.Quit)
+	}()
+}
