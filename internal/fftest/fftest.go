@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -32,6 +33,44 @@ func Run(t testing.TB, timeout time.Duration, name string, args ...string) (stdo
 		err = ctx.Err()
 	}
 	return o.String(), e.String(), err
+}
+
+// Make runs ffmpeg to make a test file: args are the inputs and options,
+// out the file written. It fails the test if ffmpeg fails.
+func Make(t testing.TB, out string, args ...string) string {
+	t.Helper()
+	full := append(append([]string{"-hide_banner", "-v", "error", "-nostdin", "-y"}, args...), out)
+	if _, stderr, err := Run(t, 2*time.Minute, "ffmpeg", full...); err != nil {
+		t.Fatalf("ffmpeg %v: %v\n%s", args, err, stderr)
+	}
+	return out
+}
+
+// PSNR compares two pictures in RGB with FFmpeg's psnr filter and returns
+// the average in dB (+Inf when identical).
+func PSNR(t testing.TB, a, b string) float64 {
+	t.Helper()
+	_, stderr, err := Run(t, time.Minute, "ffmpeg", "-hide_banner", "-nostdin", "-i", a, "-i", b,
+		"-lavfi", "[0:v]format=rgb24[a];[1:v]format=rgb24[b];[a][b]psnr", "-f", "null", "-")
+	if err != nil {
+		t.Fatalf("ffmpeg psnr: %v\n%s", err, stderr)
+	}
+	i := strings.LastIndex(stderr, "average:")
+	if i < 0 {
+		t.Fatalf("no PSNR in ffmpeg's output:\n%s", stderr)
+	}
+	f := strings.Fields(stderr[i+len("average:"):])
+	if len(f) == 0 {
+		t.Fatalf("no PSNR value in ffmpeg's output:\n%s", stderr)
+	}
+	if f[0] == "inf" {
+		return math.Inf(1)
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		t.Fatalf("PSNR %q: %v", f[0], err)
+	}
+	return v
 }
 
 // PacketTimes reads a live stream with ffprobe for a while and returns the

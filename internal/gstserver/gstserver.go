@@ -25,13 +25,24 @@ const python = "/usr/bin/python3"
 // The server stops when the test ends.
 func Start(t testing.TB, mp4 string) string {
 	t.Helper()
+	return StartWith(t, mp4, "h264", false)
+}
+
+// StartWith serves an MP4's video track (video is h264, h265 or mpeg4) and,
+// with aac, its AAC track too.
+func StartWith(t testing.TB, mp4, video string, aac bool) string {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rtsp_server.py")
 	if err := os.WriteFile(path, script, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, python, path, mp4, "stream")
+	args := []string{path, mp4, "stream", video}
+	if aac {
+		args = append(args, "aac")
+	}
+	cmd := exec.CommandContext(ctx, python, args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

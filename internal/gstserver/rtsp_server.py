@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """An independent RTSP server for interop tests: GStreamer's gst-rtsp-server
-serving the H.264 track of an MP4 file on 127.0.0.1.
+serving the tracks of an MP4 file on 127.0.0.1.
 
-SPS and PPS come from the MP4's avcC and are sent only in the SDP
-(sprop-parameter-sets), never in-band, as some cameras do.
+Parameter sets come from the MP4's sample entry and are sent only in the
+SDP (sprop-parameter-sets), never in-band, as some cameras do.
 
-usage: rtsp_server.py FILE.mp4 [PATH]
+usage: rtsp_server.py FILE.mp4 PATH VIDEO [aac]
+  VIDEO is h264, h265 or mpeg4; "aac" also serves the file's AAC track.
 Prints "READY rtsp://127.0.0.1:PORT/PATH" once it listens on a free port.
 """
 import sys
@@ -16,22 +17,31 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
+VIDEO = {
+    "h264": "h264parse config-interval=0 ! rtph264pay name=pay0 pt=96 config-interval=0",
+    "h265": "h265parse config-interval=0 ! rtph265pay name=pay0 pt=96 config-interval=0",
+    "mpeg4": "mpeg4videoparse ! rtpmp4vpay name=pay0 pt=96",
+}
+
 
 def main():
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 4 or sys.argv[3] not in VIDEO:
         sys.exit(__doc__)
-    path = sys.argv[2] if len(sys.argv) > 2 else "stream"
+    path, video = sys.argv[2], sys.argv[3]
+    audio = len(sys.argv) > 4 and sys.argv[4] == "aac"
     Gst.init(None)
+
+    launch = '( filesrc location="%s" ! qtdemux name=d d.video_0 ! queue ! %s' % (
+        sys.argv[1].replace('"', '\\"'), VIDEO[video])
+    if audio:
+        launch += " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97"
+    launch += " )"
 
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service("0")
-
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(
-        '( filesrc location="%s" ! qtdemux ! h264parse config-interval=0 '
-        '! rtph264pay name=pay0 pt=96 config-interval=0 )' % sys.argv[1].replace('"', '\\"')
-    )
+    factory.set_launch(launch)
     factory.set_shared(False)  # every reader starts at the first keyframe
     server.get_mount_points().add_factory("/" + path, factory)
 

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/gstserver"
+)
+
+// binary is camdeck built for the tests that need a process of its own
+// (signals, kill -9).
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "camdeck-cli-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "camdeck")
+	out, err := exec.Command("go", "build", "-o", binary, "github.com/camdeck/camdeck").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building camdeck: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs a command in-process and returns its exit code and output.
+func run(args ...string) (int, string, string) {
+	var o, e bytes.Buffer
+	code := Main(args, &Env{Stdout: &o, Stderr: &e})
+	return code, o.String(), e.String()
+}
+
+func demo(t *testing.T, s *democam.Server) *democam.Server {
+	t.Helper()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func TestProbe(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	for _, tr := range []string{"tcp", "udp"} {
+		t.Run(tr, func(t *testing.T) {
+			code, out, errOut := run("probe", "--transport", tr, srv.URL())
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, want := range []string{"H.264 (High", "1280x720", "25 fps", "transport:   " + tr, "first frame:"} {
+				if !strings.Contains(out, want) {
+					t.Fatalf("output lacks %q:\n%s", want, out)
+				}
+			}
+
+			code, out, errOut = run("probe", "--json", "--transport", tr, srv.URL())
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var rep probeReport
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("%v:\n%s", err, out)
+			}
+			if rep.Transport != tr || len(rep.Tracks) != 1 || rep.Tracks[0].Width != 1280 || rep.FirstFrameMS <= 0 {
+				t.Fatalf("report %+v", rep)
+			}
+		})
+	}
+}
+
+// TestProbeInterop reads GStreamer's RTSP server, which sends SPS/PPS only
+// in the SDP: probe must still find the size and decode from the first
+// keyframe.
+func TestProbeInterop(t *testing.T) {
+	clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"), "-f", "lavfi",
+		"-i", "testsrc2=size=800x448:rate=30:duration=20", "-c:v", "libx264", "-preset", "veryfast",
+		"-bf", "2", "-g", "60", "-pix_fmt", "yuv420p")
+	url := gstserver.Start(t, clip)
+	code, out, errOut := run("probe", "--json", url)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep probeReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Tracks) == 0 || rep.Tracks[0].Width != 800 || rep.Tracks[0].Height != 448 {
+		t.Fatalf("report %+v, want 800x448", rep)
+	}
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestProbeErrors(t *testing.T) {
+	locked := demo(t, &democam.Server{User: "admin", Pass: "right-one"})
+	open := demo(t, &democam.Server{})
+	mpeg4 := fftest.Make(t, filepath.Join(t.TempDir(), "mpeg4.mp4"), "-f", "lavfi",
+		"-i", "testsrc2=size=320x240:rate=25:duration=10", "-c:v", "mpeg4")
+	mpeg4URL := gstserver.StartWith(t, mpeg4, "mpeg4", false)
+
+	cases := []struct {
+		name, url, want string
+		within        time.Duration
+	}{
+		{"wrong password", strings.Replace(locked.URL(), "rtsp://", "rtsp://admin:Wr0ngPassw0rd@", 1),
+			"authentication failed", 10 * time.Second},
+		{"nothing listening", "rtsp://" + closedPort(t) + "/x", "unreachable", 5 * time.Second},
+		{"no such path", strings.TrimSuffix(open.URL(), "demo") + "nothere", "stream not found", 10 * time.Second},
+		{"unsupported codec", mpeg4URL, "unsupported codec: MPEG-4 Part 2", 10 * time.Second},
+		{"bad URL", "http://example.invalid/x", "bad URL", time.Second},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			code, out, errOut := run("probe", "--timeout", "3s", c.url)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+			}
+			if el := time.Since(start); el > c.within {
+				t.Fatalf("took %v, want the error within %v", el, c.within)
+			}
+			line := strings.TrimSuffix(errOut, "\n")
+			if strings.Contains(line, "\n") || !strings.Contains(line, c.want) {
+				t.Fatalf("stderr %q: want one line with %q", errOut, c.want)
+			}
+			if strings.Contains(out+errOut, "Wr0ngPassw0rd") {
+				t.Fatalf("the password leaked: %s%s", out, errOut)
+			}
+		})
+	}
+}

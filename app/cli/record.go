@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/recorder"
+)
+
+func init() {
+	commands["record"] = command{
+		usage: "[--out DIR] [--transport tcp|udp|auto] [--duration D] [--segment D] NAME=URL|URL ...",
+		help:  "record cameras to MP4 until Ctrl-C or their duration; prints each finished file",
+		run:   runRecord,
+	}
+}
+
+// progressEvery is how often record reports progress on stderr.
+const progressEvery = 5 * time.Second
+
+// camera is one camera of a record command.
+type camera struct {
+	name string
+	sess *player.Session
+	rec  *recorder.Recorder
+	done chan struct{} // closed when the limit is reached or recording failed
+	once sync.Once
+	err  error
+}
+
+func (c *camera) finish(err error) {
+	c.once.Do(func() {
+		c.err = err
+		close(c.done)
+	})
+}
+
+func runRecord(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "record")
+	var cf connectFlags
+	cf.register(fs)
+	out := fs.String("out", "recordings", "recordings folder: files go to DIR/NAME/")
+	duration := fs.Duration("duration", 0, "stop after this long (wallclock); 0 records until Ctrl-C.\n"+
+		"--duration and --segment apply to the cameras after them, so each camera can have its own")
+	segment := fs.Duration("segment", 0, "start a new file at the first keyframe after this long; 0 keeps one file")
+	type camArg struct {
+		arg               string
+		duration, segment time.Duration
+	}
+	var camArgs []camArg
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		camArgs = append(camArgs, camArg{fs.Arg(0), *duration, *segment})
+		args = fs.Args()[1:]
+	}
+	if len(camArgs) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+
+	var mu sync.Mutex // one line at a time, from every camera's goroutines
+	printf := func(w io.Writer, format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, format, a...)
+	}
+	stdout, stderr := env.Stdout, env.Stderr
+
+	cams := make([]*camera, 0, len(camArgs))
+	names := map[string]bool{}
+	for _, ca := range camArgs {
+		arg := ca.arg
+		name, raw := "", arg
+		if i := strings.Index(arg, "="); i > 0 && !strings.Contains(arg[:i], "://") {
+			name, raw = arg[:i], arg[i+1:]
+		}
+		if name == "" {
+			name = cameraName(raw)
+		}
+		if names[name] {
+			return fmt.Errorf("two cameras named %q: name them with NAME=URL", name)
+		}
+		names[name] = true
+		sess, err := cf.session(raw, name)
+		if err != nil {
+			return err
+		}
+		c := &camera{name: name, sess: sess, done: make(chan struct{})}
+		c.rec = &recorder.Recorder{
+			Dir: *out, Camera: name, Segment: ca.segment, Duration: ca.duration,
+			OnSegment: func(path string, _ time.Duration) { printf(stdout, "%s\n", path) },
+			OnError: func(err error) {
+				printf(stderr, "%s\n", oneLine(err))
+				c.finish(err)
+			},
+			OnLimit: func() { c.finish(nil) },
+		}
+		var lastErr string
+		sess.OnState = func(s player.StateChange) {
+			switch {
+			case s.State == player.StateFailed:
+				printf(stderr, "%s\n", oneLine(s.Err))
+				c.finish(s.Err)
+			case s.Err != nil && s.Err.Error() != lastErr:
+				lastErr = s.Err.Error()
+				printf(stderr, "%s (retrying)\n", oneLine(s.Err))
+			case s.State == player.StateLive:
+				lastErr = ""
+			}
+		}
+		sess.AddSink(c.rec, 256)
+		cams = append(cams, c)
+	}
+	for i, c := range cams {
+		if err := c.sess.Start(); err != nil {
+			for _, started := range cams[:i] {
+				started.sess.Close()
+			}
+			return err
+		}
+	}
+
+	allDone := make(chan struct{})
+	go func() {
+		for _, c := range cams {
+			<-c.done
+		}
+		close(allDone)
+	}()
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case <-allDone:
+			break wait
+		case <-tick.C:
+			for _, c := range cams {
+				st := c.rec.Status()
+				if !st.Recording {
+					continue
+				}
+				rate := 0.0
+				if s := st.Elapsed.Seconds(); s > 0 {
+					rate = float64(st.Bytes) * 8 / s / 1e6
+				}
+				printf(stderr, "%s: %s %.1f MB %.2f Mbit/s\n", c.name, st.Elapsed.Truncate(time.Second), float64(st.Bytes)/1e6, rate)
+			}
+		}
+	}
+
+	// Finish every file, then hang up.
+	var wg sync.WaitGroup
+	for _, c := range cams {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.sess.RemoveSink(c.rec)
+			c.sess.Close()
+		}()
+	}
+	wg.Wait()
+
+	failed := 0
+	for _, c := range cams {
+		if c.err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d cameras failed", failed, len(cams))
+	}
+	return nil
+}
+
+// cameraName names a camera after its URL's host and path, or an SDP
+// file's name, without credentials.
+func cameraName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		base := raw[strings.LastIndexAny(raw, `/\`)+1:]
+		return recorder.SafeName(strings.TrimSuffix(base, ".sdp"))
+	}
+	return recorder.SafeName(u.Hostname() + "_" + strings.Trim(u.Path, "/"))
+}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+)
+
+// recordProc is `camdeck record` running as its own process.
+type recordProc struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+	cancel         context.CancelFunc
+}
+
+func startRecord(t *testing.T, args ...string) *recordProc {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	p := &recordProc{cancel: cancel}
+	p.cmd = exec.CommandContext(ctx, binary, append([]string{"record"}, args...)...)
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	if err := p.cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = p.cmd.Wait()
+	})
+	return p
+}
+
+func fileDuration(t *testing.T, file string) float64 {
+	t.Helper()
+	r, stderr, err := fftest.Probe(t, 30*time.Second, "-show_format", file)
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
+	}
+	return fftest.Seconds(r.Format.Duration)
+}
+
+func playsToTheEnd(t *testing.T, file string) {
+	t.Helper()
+	_, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-")
+	if err != nil || strings.TrimSpace(stderr) != "" {
+		t.Fatalf("ffmpeg reading %s: %v\n%s", file, err, stderr)
+	}
+}
+
+// TestRecordThreeCameras records three cameras in one process, each with
+// its own limit, while one camera jumps its timestamps an hour forward and
+// another 10 s back: every file lasts its limit.
+func TestRecordThreeCameras(t *testing.T) {
+	a := demo(t, &democam.Server{})
+	b := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: time.Hour})
+	c := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: -10 * time.Second})
+	out := t.TempDir()
+	limits := map[string]float64{"a": 6, "b": 8, "c": 10}
+
+	p := startRecord(t, "--out", out, "--duration", "6s", "a="+a.URL(),
+		"--duration", "8s", "b="+b.URL(), "--duration", "10s", "c="+c.URL())
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("record: %v\n%s", err, p.stderr.String())
+	}
+	if n := len(strings.Fields(p.stdout.String())); n != 3 {
+		t.Fatalf("stdout lists %d files, want 3:\n%s", n, p.stdout.String())
+	}
+	for name, limit := range limits {
+		files, _ := filepath.Glob(filepath.Join(out, name, "*.mp4"))
+		if len(files) != 1 {
+			t.Fatalf("camera %s: %d files", name, len(files))
+		}
+		if d := fileDuration(t, files[0]); math.Abs(d-limit) > 0.3 {
+			t.Fatalf("camera %s: %.2f s recorded, limit %.0f s", name, d, limit)
+		}
+		playsToTheEnd(t, files[0])
+	}
+}
+
+// TestRecordKill9 kills `camdeck record` without warning after 7 s: the
+// file plays and holds all but the last part.
+func TestRecordKill9(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	out := t.TempDir()
+	p := startRecord(t, "--out", out, "cam="+srv.URL())
+	time.Sleep(7 * time.Second)
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
+	if len(files) != 1 {
+		t.Fatalf("%d files", len(files))
+	}
+	if d := fileDuration(t, files[0]); d < 5.5 {
+		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
+	}
+	playsToTheEnd(t, files[0])
+}
+
+// TestRecordInterrupt stops `camdeck record` with Ctrl-C: it exits 0,
+// prints the file, and the file is finished (its duration is written).
+func TestRecordInterrupt(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	out := t.TempDir()
+	p := startRecord(t, "--out", out, "cam="+srv.URL())
+	time.Sleep(4 * time.Second)
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("record: %v\n%s", err, p.stderr.String())
+	}
+	file := strings.TrimSpace(p.stdout.String())
+	if !strings.HasPrefix(file, filepath.Join(out, "cam")+"/") {
+		t.Fatalf("stdout %q: want the file's path", p.stdout.String())
+	}
+	if d := fileDuration(t, file); d < 3 || d > 4.5 {
+		t.Fatalf("%.2f s recorded in 4 s", d)
+	}
+	playsToTheEnd(t, file)
+}
