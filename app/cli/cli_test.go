@@ -124,7 +124,7 @@ func TestProbeErrors(t *testing.T) {
 
 	cases := []struct {
 		name, url, want string
-		within        time.Duration
+		within          time.Duration
 	}{
 		{"wrong password", strings.Replace(locked.URL(), "rtsp://", "rtsp://admin:Wr0ngPassw0rd@", 1),
 			"authentication failed", 10 * time.Second},
