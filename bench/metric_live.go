@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+)
+
+// tile is the display size of a grid tile: what the live figures decode to.
+const tile = "640x360"
+
+// liveRun is what one live run of either side measured.
+type liveRun struct {
+	cpu    float64 // cores, over the window
+	rss    float64 // bytes, at the end of the window
+	frames int     // decoded over the whole run
+	fps    float64 // decoded per second, measured after the first frame (ffmpeg: over the window)
+	cam    liveResult
+	err    error
+}
+
+func failed(err error) liveRun {
+	return liveRun{cpu: nan(), rss: nan(), err: err}
+}
+
+// camLive runs the helper's live mode on n cameras and measures it over the
+// window that follows the warm-up.
+func (b *bench) camLive(url string, n int, size string, extra ...string) liveRun {
+	args := append([]string{"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg()}, extra...)
+	p, err := startProc(nil, b.helper, args...)
+	if err != nil {
+		return failed(err)
+	}
+	if err := p.waitLine("ready", b.cfg.Warmup+30*time.Second); err != nil {
+		p.stop(5 * time.Second)
+		return failed(err)
+	}
+	r := b.measureLive(p, nil)
+	if r.err != nil {
+		return r
+	}
+	if err := helperResult(p.stop(20*time.Second), &r.cam); err != nil {
+		return failed(err)
+	}
+	r.frames, r.fps = int(r.cam.Frames), r.cam.FPS
+	return r
+}
+
+// ffLive runs ffmpeg on the same stream, decoding to tile-sized RGBA.
+func (b *bench) ffLive(url string) liveRun {
+	p, err := startProc(nil, "ffmpeg", ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp",
+		"-i", url, "-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")...)
+	if err != nil {
+		return failed(err)
+	}
+	frames := func() int { n, _ := ffmpegFrames(p.errOutput()); return n }
+	r := b.measureLive(p, frames)
+	p.stop(20 * time.Second)
+	if r.err != nil {
+		return r
+	}
+	r.frames, r.err = ffmpegFrames(p.errOutput())
+	return r
+}
+
+// measureLive waits until the warm-up has passed since the process
+// started, then takes its CPU time over the window and its RSS. frames,
+// if not nil, reads the process's frame count, for its rate over the
+// window.
+func (b *bench) measureLive(p *proc, frames func() int) liveRun {
+	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
+	var f0 int
+	if frames != nil {
+		f0 = frames()
+	}
+	cpu, err := p.cpuWindow(b.cfg.Window)
+	if err != nil {
+		p.stop(5 * time.Second)
+		return failed(err)
+	}
+	fps := 0.0
+	if frames != nil {
+		fps = float64(frames()-f0) / b.cfg.Window.Seconds()
+	}
+	rss, err := p.rss()
+	if err != nil {
+		p.stop(5 * time.Second)
+		return failed(err)
+	}
+	return liveRun{cpu: cpu, rss: float64(rss), fps: fps}
+}
+
+func colon(size string) string {
+	var w, h int
+	fmt.Sscanf(size, "%dx%d", &w, &h)
+	return fmt.Sprintf("%d:%d", w, h)
+}
+
+// live measures figures 2 and 3: CPU per live 1080p30 camera shown as a
+// tile, against ffmpeg decoding the same stream to the same size, and
+// camdeck's client latency (unit received → frame in the slot) in the same
+// runs, plus at full size.
+func (b *bench) live(ctx context.Context) error {
+	srv, err := b.startServer(b.hd)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	n := b.cfg.Runs
+	cam, ff, full := make([]liveRun, n), make([]liveRun, n), make([]liveRun, n)
+	for i := range n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		trialOrder(i, func() { cam[i] = b.camLive(srv.url, 1, tile) }, func() { ff[i] = b.ffLive(srv.url) })
+		full[i] = b.camLive(srv.url, 1, "full")
+		for _, r := range []liveRun{cam[i], ff[i], full[i]} {
+			if r.err != nil {
+				log.Printf("  live run %d: %v", i+1, r.err)
+			}
+		}
+		log.Printf("  live run %d: camdeck %.1f%% (%d frames, p50 %.1f ms, p99 %.1f ms), ffmpeg %.1f%% (%d frames); full size p50 %.1f ms",
+			i+1, 100*cam[i].cpu, cam[i].frames, cam[i].cam.P50ms, cam[i].cam.P99ms, 100*ff[i].cpu, ff[i].frames, full[i].cam.P50ms)
+	}
+	camCPU, ffCPU := pick(cam, func(r liveRun) float64 { return 100 * r.cpu }), pick(ff, func(r liveRun) float64 { return 100 * r.cpu })
+	ratio := summarize(ratios(camCPU, ffCPU))
+	b.rows = append(b.rows, row{
+		Metric:    "2. Live CPU per 1080p30 camera → 640x360 RGBA (% of one core)",
+		Camdeck:   summarize(camCPU).format("%.1f", "%"),
+		Reference: "`ffmpeg -rtsp_transport tcp -i URL -vf scale=640:360,format=rgba -f null -`: " + summarize(ffCPU).format("%.1f", "%"),
+		Ratio:     ratio.format("%.2f", ""),
+		Goal:      goal("≤ 1.0", ratio.Med <= 1.0),
+	})
+	b.latencyRows(cam, full)
+	b.liveNotes(cam, ff)
+	if b.cfg.Profile {
+		b.profileLive(srv.url)
+	}
+	return nil
+}
+
+func (b *bench) latencyRows(cam, full []liveRun) {
+	p50 := summarize(pick(cam, func(r liveRun) float64 { return r.cam.P50ms }))
+	p95 := summarize(pick(cam, func(r liveRun) float64 { return r.cam.P95ms }))
+	p99 := summarize(pick(cam, func(r liveRun) float64 { return r.cam.P99ms }))
+	f50 := summarize(pick(full, func(r liveRun) float64 { return r.cam.P50ms }))
+	f99 := summarize(pick(full, func(r liveRun) float64 { return r.cam.P99ms }))
+	ffplay := "ffplay: see 3d"
+	b.rows = append(b.rows,
+		row{Metric: "3a. Client latency p50, unit received → 640x360 RGBA in slot", Camdeck: p50.format("%.1f", "ms"),
+			Reference: ffplay, Goal: goal("< 15 ms", p50.Med < 15)},
+		row{Metric: "3b. Client latency p95", Camdeck: p95.format("%.1f", "ms"), Goal: "info"},
+		row{Metric: "3c. Client latency p99", Camdeck: p99.format("%.1f", "ms"), Goal: goal("< 40 ms", p99.Med < 40)},
+		row{Metric: "3a'. Client latency at full size 1920x1080, p50 / p99", Camdeck: f50.format("%.1f", "ms") + " / " + f99.format("%.1f", "ms"),
+			Goal: goal("p50 < 15 ms, p99 < 40 ms", f50.Med < 15 && f99.Med < 40)},
+	)
+}
+
+func (b *bench) liveNotes(cam, ff []liveRun) {
+	cf := pick(cam, func(r liveRun) float64 { return r.fps })
+	ffr := pick(ff, func(r liveRun) float64 { return r.fps })
+	lost := pick(cam, func(r liveRun) float64 { return float64(r.cam.PacketsLost) })
+	drop := pick(cam, func(r liveRun) float64 { return float64(r.cam.Dropped) })
+	b.note("Live runs (2, 3): each side in its own process on the same shared feed of the demo camera (a process of its own too); "+
+		"%v warm-up, then CPU time (utime+stime of all threads, /proc/PID/stat) over %v. "+
+		"Frames per second decoded, 30 when a side keeps up: camdeck %s (after its first frame), ffmpeg %s (over the window, from its progress lines). "+
+		"camdeck packets lost %s, units dropped by its queue %s.",
+		b.cfg.Warmup, b.cfg.Window, summarize(cf).format("%.1f", ""), summarize(ffr).format("%.1f", ""),
+		summarize(lost).format("%.0f", ""), summarize(drop).format("%.0f", ""))
+}
+
+// pick maps runs to one figure each; failed runs give NaN.
+func pick(runs []liveRun, f func(liveRun) float64) []float64 {
+	out := make([]float64, len(runs))
+	for i, r := range runs {
+		if r.err != nil {
+			out[i] = nan()
+			continue
+		}
+		out[i] = f(r)
+	}
+	return out
+}
