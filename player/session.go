@@ -176,7 +176,8 @@ func (s *Session) State() StateChange {
 }
 
 // AddSink attaches a sink behind a queue of queueSize units (0 means
-// DefaultQueueSize). If the session is live, the sink's stream starts at
+// DefaultQueueSize). A sink is known by its value, so it must be
+// comparable: use a pointer. If the session is live, the sink's stream starts at
 // once; its video starts at the next keyframe.
 func (s *Session) AddSink(sink Sink, queueSize int) {
 	if queueSize <= 0 {

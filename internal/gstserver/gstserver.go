@@ -28,7 +28,7 @@ func Start(t testing.TB, mp4 string) string {
 	return StartWith(t, mp4, "h264", false)
 }
 
-// StartWith serves an MP4's video track (video is h264, h265 or mpeg4) and,
+// StartWith serves an MP4's video track (video is h264, h265, mpeg4 or mjpeg) and,
 // with aac, its AAC track too.
 func StartWith(t testing.TB, mp4, video string, aac bool) string {
 	t.Helper()

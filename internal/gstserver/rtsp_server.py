@@ -6,7 +6,7 @@ Parameter sets come from the MP4's sample entry and are sent only in the
 SDP (sprop-parameter-sets), never in-band, as some cameras do.
 
 usage: rtsp_server.py FILE.mp4 PATH VIDEO [aac]
-  VIDEO is h264, h265 or mpeg4; "aac" also serves the file's AAC track.
+  VIDEO is h264, h265, mpeg4 or mjpeg; "aac" also serves the file's AAC track.
 Prints "READY rtsp://127.0.0.1:PORT/PATH" once it listens on a free port.
 """
 import sys
@@ -21,6 +21,7 @@ VIDEO = {
     "h264": "h264parse config-interval=0 ! rtph264pay name=pay0 pt=96 config-interval=0",
     "h265": "h265parse config-interval=0 ! rtph265pay name=pay0 pt=96 config-interval=0",
     "mpeg4": "mpeg4videoparse ! rtpmp4vpay name=pay0 pt=96",
+    "mjpeg": "jpegparse ! rtpjpegpay name=pay0 pt=26",
 }
 
 

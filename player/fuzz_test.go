@@ -1,0 +1,88 @@
+package player
+
+import (
+	"encoding/binary"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/pion/rtp"
+)
+
+// FuzzParseSDP feeds SDP files to the raw-RTP source's parser: any input
+// either fails cleanly or yields endpoints a socket can bind.
+func FuzzParseSDP(f *testing.F) {
+	f.Add([]byte("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" +
+		"m=video 5004 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		eps, err := parseSDPFile(data)
+		if err != nil {
+			return
+		}
+		if len(eps) == 0 {
+			t.Fatal("no endpoints and no error")
+		}
+		for _, ep := range eps {
+			if ep.addr.IP == nil || ep.addr.Port <= 0 || ep.addr.Port > 65535 || ep.track.depack == nil {
+				t.Fatalf("bad endpoint %+v", ep)
+			}
+		}
+	})
+}
+
+// FuzzDepacketize feeds RTP packets (each prefixed with its 16-bit length;
+// the first byte picks the codec) to the depacketizers: no panic, and every
+// unit has data.
+func FuzzDepacketize(f *testing.F) {
+	f.Add([]byte{0, 0, 14, 0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x65, 0x88})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		formats := []format.Format{
+			&format.H264{PayloadTyp: 96, PacketizationMode: 1},
+			&format.H265{PayloadTyp: 96},
+			&format.MJPEG{},
+			&format.G711{PayloadTyp: 0, MULaw: true, SampleRate: 8000, ChannelCount: 1},
+		}
+		d, err := newTrack(formats[int(data[0])%len(formats)])
+		if err != nil || d == nil {
+			t.Fatalf("no depacketizer: %v", err)
+		}
+		data = data[1:]
+		for len(data) >= 2 {
+			n := int(binary.BigEndian.Uint16(data))
+			data = data[2:]
+			if n > len(data) {
+				return
+			}
+			var pkt rtp.Packet
+			if pkt.Unmarshal(data[:n]) == nil {
+				u, err := d.push(&pkt, int64(pkt.Timestamp), time.Time{}, time.Time{})
+				if err == nil && u != nil && len(u.Data) == 0 {
+					t.Fatal("a unit without data")
+				}
+			}
+			data = data[n:]
+		}
+	})
+}
+
+// FuzzRedact: whatever the URL, a password that does not also appear in
+// its other parts never survives Redact.
+func FuzzRedact(f *testing.F) {
+	f.Add("admin", "s3cret!", "cam.local:554", "/Streaming/Channels/101")
+	f.Fuzz(func(t *testing.T, user, pass, host, path string) {
+		u := &url.URL{Scheme: "rtsp", User: url.UserPassword(user, pass), Host: host, Path: path}
+		raw := u.String()
+		out := Redact(raw)
+		rest := strings.Replace(raw, url.UserPassword(user, pass).String(), "", 1)
+		escaped := strings.TrimPrefix(url.UserPassword("", pass).String(), ":")
+		if len(pass) >= 4 && !strings.Contains(rest, escaped) && !strings.Contains(rest, pass) &&
+			(strings.Contains(out, escaped) || strings.Contains(out, pass)) {
+			t.Fatalf("Redact(%q) = %q keeps the password", raw, out)
+		}
+	})
+}

@@ -1,0 +1,229 @@
+package player
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+)
+
+func startDemo(t *testing.T, s *democam.Server) *democam.Server {
+	t.Helper()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// watched is a session with a decoder and a log of its states.
+type watched struct {
+	sess *Session
+	dec  *Decoder
+
+	mu     sync.Mutex
+	states []stateAt
+}
+
+type stateAt struct {
+	StateChange
+	at time.Time
+}
+
+func watch(t *testing.T, s *Session) *watched {
+	t.Helper()
+	w := &watched{sess: s, dec: &Decoder{Slot: NewFrameSlot()}}
+	w.dec.SetOutputSize(640, 360)
+	s.OnState = func(c StateChange) {
+		w.mu.Lock()
+		w.states = append(w.states, stateAt{c, time.Now()})
+		w.mu.Unlock()
+	}
+	if s.Logf == nil {
+		s.Logf = t.Logf
+	}
+	s.AddSink(w.dec, 0)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return w
+}
+
+// waitFrames waits until the decoder has produced n frames in all.
+func (w *watched) waitFrames(t *testing.T, n uint64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for w.dec.Stats().Frames < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d frames after %v, want %d (state %+v)", w.dec.Stats().Frames, within, n, w.sess.State())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (w *watched) history() []stateAt {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]stateAt(nil), w.states...)
+}
+
+// TestLiveRate: over TCP and UDP, frames reach the slot at 25 fps for
+// 10 s, none dropped or lost.
+func TestLiveRate(t *testing.T) {
+	for _, tr := range []Transport{TransportTCP, TransportUDP} {
+		t.Run(string(tr), func(t *testing.T) {
+			t.Parallel()
+			srv := startDemo(t, &democam.Server{})
+			w := watch(t, &Session{URL: srv.URL(), Transport: tr})
+			w.waitFrames(t, 25, 10*time.Second)
+
+			start := w.dec.Stats().Frames
+			time.Sleep(10 * time.Second)
+			got := w.dec.Stats().Frames - start
+			if got < 240 || got > 260 {
+				t.Fatalf("%d frames in 10 s, want 25 fps ±1", got)
+			}
+			st, ds := w.sess.Stats(), w.dec.Stats()
+			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 || ds.Errors != 0 {
+				t.Fatalf("on an idle machine nothing may be lost: %+v %+v", st, ds)
+			}
+			if st.Transport != string(tr) || st.MeasuredFPS < 24 || st.MeasuredFPS > 26 || st.DeclaredFPS != 25 {
+				t.Fatalf("stats %+v", st)
+			}
+			if ds.Width != 1280 || ds.Height != 720 || ds.LatencyP50 <= 0 {
+				t.Fatalf("decoder stats %+v", ds)
+			}
+		})
+	}
+}
+
+// TestReconnect: the camera drops the connection; the session reconnects
+// within 3 s and frames flow again.
+func TestReconnect(t *testing.T) {
+	t.Parallel()
+	srv := startDemo(t, &democam.Server{DropAfter: 3 * time.Second})
+	w := watch(t, &Session{URL: srv.URL()})
+
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		h := w.history()
+		var dropped, back *stateAt
+		for i := range h {
+			if h[i].State == StateReconnecting && dropped == nil {
+				dropped = &h[i]
+			}
+			if dropped != nil && h[i].State == StateLive && h[i].at.After(dropped.at) {
+				back = &h[i]
+				break
+			}
+		}
+		if back != nil {
+			if d := back.at.Sub(dropped.at); d > 3*time.Second {
+				t.Fatalf("live again %v after the drop, want within 3 s", d)
+			}
+			if !errors.Is(dropped.Err, ErrUnreachable) {
+				t.Fatalf("drop reported as %v", dropped.Err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reconnection: %+v", h)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	n := w.dec.Stats().Frames
+	w.waitFrames(t, n+25, 5*time.Second)
+	if w.sess.Stats().Reconnects < 1 {
+		t.Fatal("reconnection not counted")
+	}
+}
+
+// TestTimestampJumps: the camera's timestamps jump; frames keep coming.
+func TestTimestampJumps(t *testing.T) {
+	for _, jump := range []time.Duration{time.Hour, -10 * time.Second} {
+		t.Run(jump.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := startDemo(t, &democam.Server{JumpAfter: 2 * time.Second, JumpBy: jump})
+			w := watch(t, &Session{URL: srv.URL()})
+			w.waitFrames(t, 25, 10*time.Second)
+			time.Sleep(2500 * time.Millisecond) // past the jump
+			n := w.dec.Stats().Frames
+			w.waitFrames(t, n+50, 4*time.Second)
+			if st := w.sess.State(); st.State != StateLive {
+				t.Fatalf("state %v after the jump", st.State)
+			}
+		})
+	}
+}
+
+// TestJoinMidGOP: a shared camera is joined between keyframes; the sinks
+// start at the first keyframe and the decoder reports no error.
+func TestJoinMidGOP(t *testing.T) {
+	t.Parallel()
+	srv := startDemo(t, &democam.Server{Shared: true})
+	time.Sleep(700 * time.Millisecond) // between the keyframes at 0 and 2 s
+	first := make(chan *Unit, 1)
+	s := &Session{URL: srv.URL()}
+	s.AddSink(sinkFunc(func(u *Unit) {
+		select {
+		case first <- u:
+		default:
+		}
+	}), 0)
+	w := watch(t, s)
+	w.waitFrames(t, 10, 10*time.Second)
+	if u := <-first; !u.Key {
+		t.Fatal("the first unit delivered is not a keyframe")
+	}
+	if e := w.dec.Stats().Errors; e != 0 {
+		t.Fatalf("%d decode errors: garbage was fed before the first keyframe", e)
+	}
+}
+
+// funcSink is a Sink that only looks at units.
+type funcSink struct{ f func(*Unit) }
+
+func sinkFunc(f func(*Unit)) *funcSink { return &funcSink{f} }
+
+func (s *funcSink) OnStream([]*Track) {}
+func (s *funcSink) OnUnit(u *Unit)    { s.f(u) }
+func (s *funcSink) OnStreamEnd(error) {}
+
+// TestSlowSink: a sink that cannot keep up drops (and counts) without
+// slowing the decoder, and after a drop it resumes at a keyframe.
+func TestSlowSink(t *testing.T) {
+	t.Parallel()
+	srv := startDemo(t, &democam.Server{})
+	var mu sync.Mutex
+	var got []*Unit
+	slow := sinkFunc(func(u *Unit) {
+		mu.Lock()
+		got = append(got, u)
+		mu.Unlock()
+		time.Sleep(150 * time.Millisecond)
+	})
+	s := &Session{URL: srv.URL()}
+	s.AddSink(slow, 8)
+	w := watch(t, s)
+	w.waitFrames(t, 25, 10*time.Second)
+	start := w.dec.Stats().Frames
+	time.Sleep(4 * time.Second)
+	if n := w.dec.Stats().Frames - start; n < 95 {
+		t.Fatalf("the decoder got %d frames in 4 s next to a slow sink", n)
+	}
+	if w.sess.Stats().Dropped == 0 {
+		t.Fatal("the slow sink dropped nothing")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Units reach the slow sink in runs that each start with a keyframe:
+	// a gap in the PTS sequence is always followed by a keyframe.
+	for i := 1; i < len(got); i++ {
+		if got[i].PTS-got[i-1].PTS > 3600*4 && !got[i].Key {
+			t.Fatalf("unit %d resumes after a drop without a keyframe", i)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package player
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+
+	"github.com/camdeck/camdeck/assets"
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/gstserver"
+)
+
+// freeUDPPort returns an even UDP port that is free on loopback now.
+func freeUDPPort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := c.LocalAddr().(*net.UDPAddr).Port &^ 1
+		c.Close()
+		a, err1 := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", p))
+		b, err2 := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		if a != nil {
+			a.Close()
+		}
+		if b != nil {
+			b.Close()
+		}
+		if err1 == nil && err2 == nil {
+			return p
+		}
+	}
+	t.Fatal("no free UDP port pair")
+	return 0
+}
+
+// TestRawRTP receives what `ffmpeg -f rtp` sends, described by the SDP
+// file ffmpeg writes.
+func TestRawRTP(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	clip := filepath.Join(dir, "demo.mp4")
+	if err := os.WriteFile(clip, assets.DemoClip, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sdp := filepath.Join(dir, "stream.sdp")
+	port := freeUDPPort(t)
+	cmd := exec.Command("ffmpeg", "-hide_banner", "-v", "error", "-nostdin", "-re", "-stream_loop", "-1",
+		"-i", clip, "-c", "copy", "-f", "rtp", "-sdp_file", sdp, fmt.Sprintf("rtp://127.0.0.1:%d", port))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(sdp); err == nil && len(b) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("ffmpeg wrote no SDP file")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	w := watch(t, &Session{URL: sdp})
+	w.waitFrames(t, 50, 10*time.Second)
+	if ds := w.dec.Stats(); ds.Width != 1280 || ds.Height != 720 || ds.Errors != 0 {
+		t.Fatalf("decoder %+v", ds)
+	}
+	if st := w.sess.Stats(); st.Transport != "rtp" || st.Codec != "H.264" {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestRawRTPLoss sends the demo clip as RTP and loses one packet in the
+// middle of a GOP: the decoder must wait for the next keyframe rather than
+// decode a broken picture.
+func TestRawRTPLoss(t *testing.T) {
+	t.Parallel()
+	clip, err := democam.DefaultClip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freeUDPPort(t)
+	sdp := filepath.Join(t.TempDir(), "loss.sdp")
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
+	fmtp := f.FMTP()
+	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=loss\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
+		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
+		port, fmtp["sprop-parameter-sets"])
+	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := watch(t, &Session{URL: sdp})
+	time.Sleep(200 * time.Millisecond) // let the session bind the port
+
+	conn, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	enc, err := f.CreateEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i, fr := range clip.Frames[:150] { // keyframes at 0, 50, 100
+		au := fr.NALUs
+		if fr.Key {
+			au = append([][]byte{clip.SPS, clip.PPS}, au...)
+		}
+		pkts, err := enc.Encode(au)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, p := range pkts {
+			if i == 60 && j == 0 {
+				continue // lost in the network
+			}
+			p.Timestamp = uint32(fr.PTS)
+			b, _ := p.Marshal()
+			if _, err := conn.Write(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(time.Until(start.Add(time.Duration(i+1) * 40 * time.Millisecond)))
+	}
+	time.Sleep(300 * time.Millisecond)
+	st, ds := w.sess.Stats(), w.dec.Stats()
+	if st.PacketsLost != 1 {
+		t.Fatalf("%d packets counted lost, want 1", st.PacketsLost)
+	}
+	if ds.Errors != 0 {
+		t.Fatalf("%d decode errors: a broken frame reached the decoder", ds.Errors)
+	}
+	// Frames 60-99 wait for the keyframe at 100: about 40 fewer frames.
+	if ds.Frames < 100 || ds.Frames > 115 {
+		t.Fatalf("%d frames decoded of 150 sent with a GOP skipped", ds.Frames)
+	}
+}
+
+// TestInteropCodecs reads H.264 (parameter sets only in the SDP), H.265
+// and MJPEG from GStreamer's RTSP server through the same path.
+func TestInteropCodecs(t *testing.T) {
+	cases := []struct {
+		name, video string
+		enc         []string
+		codec       string
+	}{
+		{"H.264 SDP-only parameter sets", "h264", []string{"-c:v", "libx264", "-bf", "2", "-g", "50", "-pix_fmt", "yuv420p"}, "H.264"},
+		{"H.265", "h265", []string{"-c:v", "libx265", "-x265-params", "log-level=error", "-g", "50", "-pix_fmt", "yuv420p"}, "H.265"},
+		{"MJPEG", "mjpeg", []string{"-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "5"}, "MJPEG"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=20", "-preset", "veryfast"}, c.enc...)
+			if c.video == "mjpeg" {
+				args = append([]string{"-f", "lavfi", "-i", "testsrc2=size=640x480:rate=25:duration=20"}, c.enc...)
+			}
+			clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"), args...)
+			url := gstserver.StartWith(t, clip, c.video, false)
+			w := watch(t, &Session{URL: url})
+			w.waitFrames(t, 25, 15*time.Second)
+			ds, st := w.dec.Stats(), w.sess.Stats()
+			if ds.Width != 640 || ds.Height != 480 || ds.Errors != 0 || st.Codec != c.codec {
+				t.Fatalf("decoder %+v, session %+v", ds, st)
+			}
+		})
+	}
+}
+
+// TestResolutionChange: the camera switches resolution mid-stream (a new
+// SPS in-band); the decoder follows without errors.
+func TestResolutionChange(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	enc := []string{"-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "50", "-pix_fmt", "yuv420p", "-f", "h264"}
+	a := fftest.Make(t, filepath.Join(dir, "a.h264"), append([]string{"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=2"}, enc...)...)
+	b := fftest.Make(t, filepath.Join(dir, "b.h264"), append([]string{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2"}, enc...)...)
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	clip, err := democam.ParseAnnexB(append(ba, bb...), 25)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startDemo(t, &democam.Server{Clip: clip})
+	w := &watched{sess: &Session{URL: srv.URL(), Logf: t.Logf}, dec: &Decoder{Slot: NewFrameSlot()}}
+	w.sess.AddSink(w.dec, 0)
+	if err := w.sess.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.sess.Close)
+
+	seen := map[int]bool{}
+	deadline := time.After(10 * time.Second)
+	for !seen[640] || !seen[320] {
+		select {
+		case <-w.dec.Slot.Ready():
+			if f := w.dec.Slot.Take(); f != nil {
+				seen[f.SourceWidth] = true
+				if f.Image.Bounds().Dx() != f.SourceWidth {
+					t.Fatalf("a %d-wide frame was drawn %d wide", f.SourceWidth, f.Image.Bounds().Dx())
+				}
+				w.dec.Slot.Release(f.Image)
+			}
+		case <-deadline:
+			t.Fatalf("widths seen %v, want 640 and 320", seen)
+		}
+	}
+	if e := w.dec.Stats().Errors; e != 0 {
+		t.Fatalf("%d decode errors across the change", e)
+	}
+}
