@@ -32,6 +32,9 @@ func WriteJPEG(path string, img image.Image, quality int) error {
 	tmp := f.Name()
 	err = jpeg.Encode(f, img, &jpeg.Options{Quality: quality})
 	if err == nil {
+		err = f.Chmod(0o644) // like the recordings; CreateTemp makes 0600
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
