@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"net/url"
+	"sync/atomic"
 
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
+	"github.com/bluenviron/gortsplib/v4/pkg/headers"
 	"github.com/pion/rtp"
 )
 
@@ -23,7 +25,8 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 		return s.badURL(err.Error())
 	}
 
-	transport := string(s.Transport)
+	var transport atomic.Value // what the camera accepted in SETUP
+	transport.Store(string(s.Transport))
 	c := &gortsplib.Client{
 		Scheme:       u.Scheme,
 		Host:         u.Host,
@@ -37,7 +40,13 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 			up.badPacket(err)
 		},
 		OnTransportSwitch: func(error) {
+			// Auto mode received nothing over UDP and moved to TCP.
 			up.s.stats.setTransport(string(TransportTCP))
+		},
+		OnResponse: func(res *base.Response) {
+			if tr, ok := setupTransport(res); ok {
+				transport.Store(tr)
+			}
 		},
 	}
 	switch s.Transport {
@@ -47,8 +56,6 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 		c.Transport = ptr(gortsplib.TransportUDP)
 	case TransportMulticast:
 		c.Transport = ptr(gortsplib.TransportUDPMulticast)
-	case TransportAuto:
-		transport = string(TransportUDP) // until gortsplib switches
 	}
 	if u.Scheme == "rtsps" {
 		c.TLSConfig = &tls.Config{InsecureSkipVerify: !s.TLSVerify} //nolint:gosec // cameras use self-signed certificates; see TLSVerify
@@ -96,7 +103,7 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 
 	// Mark the stream live before PLAY: packets may arrive before Play
 	// returns, and the sinks must have their tracks first.
-	up.connected(tracks, transport)
+	up.connected(tracks, transport.Load().(string))
 	if _, err := c.Play(nil); err != nil {
 		return err
 	}
@@ -106,6 +113,26 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 		return nil
 	}
 	return err
+}
+
+// setupTransport reads the transport a camera accepted from its answer to
+// SETUP: in auto mode gortsplib retries with TCP when UDP is refused.
+func setupTransport(res *base.Response) (string, bool) {
+	hv, ok := res.Header["Transport"]
+	if !ok {
+		return "", false
+	}
+	var th headers.Transport
+	if th.Unmarshal(hv) != nil {
+		return "", false
+	}
+	switch {
+	case th.Protocol == headers.TransportProtocolTCP:
+		return string(TransportTCP), true
+	case th.Delivery != nil && *th.Delivery == headers.TransportDeliveryMulticast:
+		return string(TransportMulticast), true
+	}
+	return string(TransportUDP), true
 }
 
 func ptr[T any](v T) *T { return &v }

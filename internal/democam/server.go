@@ -5,6 +5,7 @@
 package democam
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +35,11 @@ type Server struct {
 	Path string
 	// Credentials readers must give (digest). Empty User disables auth.
 	User, Pass string
+	// BasicAuth asks for the credentials with Basic instead of Digest
+	// authentication, as some older cameras do.
+	BasicAuth bool
+	// TLSConfig, when set, serves RTSPS (TCP only) instead of RTSP.
+	TLSConfig *tls.Config
 	// Clip to loop.
 	// It defaults to the built-in demo clip.
 	Clip *Clip
@@ -115,6 +121,7 @@ func (s *Server) listen() error {
 		Handler:     (*handler)(s),
 		RTSPAddress: s.Addr,
 		AuthMethods: []auth.VerifyMethod{auth.VerifyMethodDigestMD5},
+		TLSConfig:   s.TLSConfig,
 		Listen: func(network, address string) (net.Listener, error) {
 			l, err := net.Listen(network, address)
 			if err == nil {
@@ -122,6 +129,12 @@ func (s *Server) listen() error {
 			}
 			return l, err
 		},
+	}
+	if s.BasicAuth {
+		s.rtsp.AuthMethods = []auth.VerifyMethod{auth.VerifyMethodBasic}
+	}
+	if s.TLSConfig != nil {
+		s.DisableUDP = true // RTSPS carries RTP in the TLS connection
 	}
 	if !s.DisableUDP {
 		host, _, err := net.SplitHostPort(s.Addr)
@@ -174,7 +187,14 @@ func (s *Server) Close() {
 
 // URL is the address readers open, without credentials.
 func (s *Server) URL() string {
-	return "rtsp://" + s.addr + "/" + s.Path
+	return s.scheme() + "://" + s.addr + "/" + s.Path
+}
+
+func (s *Server) scheme() string {
+	if s.TLSConfig != nil {
+		return "rtsps"
+	}
+	return "rtsp"
 }
 
 // URLWithCredentials is URL with the server's user and password in it.
@@ -182,7 +202,7 @@ func (s *Server) URLWithCredentials() string {
 	if s.User == "" {
 		return s.URL()
 	}
-	u := &url.URL{Scheme: "rtsp", User: url.UserPassword(s.User, s.Pass), Host: s.addr, Path: "/" + s.Path}
+	u := &url.URL{Scheme: s.scheme(), User: url.UserPassword(s.User, s.Pass), Host: s.addr, Path: "/" + s.Path}
 	return u.String()
 }
 
