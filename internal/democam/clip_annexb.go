@@ -159,22 +159,30 @@ func pocLsb(au [][]byte, sps *h264.SPS) (int64, bool) {
 		}
 		buf := h264.EmulationPreventionRemove(n[1:min(len(n), 64)])
 		pos := 0
+		// skip moves past fixed-size fields; a header shorter than them is
+		// broken.
+		skip := func(bits int) bool {
+			pos += bits
+			return pos <= len(buf)*8
+		}
 		for range 3 { // first_mb_in_slice, slice_type, pic_parameter_set_id
 			if _, err := bits.ReadGolombUnsigned(buf, &pos); err != nil {
 				return 0, false
 			}
 		}
-		if sps.SeparateColourPlaneFlag {
-			pos += 2
+		if sps.SeparateColourPlaneFlag && !skip(2) {
+			return 0, false
 		}
-		pos += int(sps.Log2MaxFrameNumMinus4 + 4) // frame_num
+		if !skip(int(sps.Log2MaxFrameNumMinus4 + 4)) { // frame_num
+			return 0, false
+		}
 		if !sps.FrameMbsOnlyFlag {
 			field, err := bits.ReadFlag(buf, &pos)
 			if err != nil {
 				return 0, false
 			}
-			if field {
-				pos++ // bottom_field_flag
+			if field && !skip(1) { // bottom_field_flag
+				return 0, false
 			}
 		}
 		if typ == h264.NALUTypeIDR {
