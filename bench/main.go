@@ -31,6 +31,12 @@ type bench struct {
 	rows    []row
 	notes   []string // one paragraph per finding, under the table
 	extra   []string // Markdown sections after the notes
+
+	// Figures one part measures and another reports.
+	liveRSS   []float64 // camdeck, one live camera (bytes), from the live runs
+	ffLiveRSS []float64 // ffmpeg, one live stream
+	recRSS    []float64 // ffmpeg -c copy, one stream
+	scaleRuns []scaleRun
 }
 
 func main() {

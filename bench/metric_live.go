@@ -132,6 +132,8 @@ func (b *bench) live(ctx context.Context) error {
 		Ratio:     ratio.format("%.2f", ""),
 		Goal:      goal("≤ 1.0", ratio.Med <= 1.0),
 	})
+	b.liveRSS = pick(cam, func(r liveRun) float64 { return r.rss })
+	b.ffLiveRSS = pick(ff, func(r liveRun) float64 { return r.rss })
 	b.latencyRows(cam, full)
 	b.liveNotes(cam, ff)
 	if b.cfg.Profile {
@@ -163,7 +165,7 @@ func (b *bench) liveNotes(cam, ff []liveRun) {
 	lost := pick(cam, func(r liveRun) float64 { return float64(r.cam.PacketsLost) })
 	drop := pick(cam, func(r liveRun) float64 { return float64(r.cam.Dropped) })
 	b.note("Live runs (2, 3): each side in its own process on the same shared feed of the demo camera (a process of its own too); "+
-		"%v warm-up, then CPU time (utime+stime of all threads, /proc/PID/stat) over %v. "+
+		"%v warm-up, then CPU time (all threads, nanosecond run times from /proc/PID/task/*/schedstat) over %v. "+
 		"Frames per second decoded, 30 when a side keeps up: camdeck %s (after its first frame), ffmpeg %s (over the window, from its progress lines). "+
 		"camdeck packets lost %s, units dropped by its queue %s.",
 		b.cfg.Warmup, b.cfg.Window, summarize(cf).format("%.1f", ""), summarize(ffr).format("%.1f", ""),

@@ -39,6 +39,13 @@ func (b *bench) profileRun(title, name string, args []string, dur time.Duration)
 				fmt.Fprintf(&s, "CPU by shared object (`perf record -p`, all threads; `%s`):\n\n```\n%s```\n\n",
 					rel(perfPath), perfTable(string(out)))
 			}
+			out, err = exec.Command("perf", "report", "-i", perfPath, "--no-children", "--sort", "dso,sym",
+				"--percent-limit", "1.5", "--stdio").Output()
+			if err == nil {
+				fmt.Fprintf(&s, "Hottest symbols (perf; libav's are stripped and show as addresses; "+
+					"finish_task_switch is time charged to thread wake-ups and switches):\n\n```\n%s```\n\n",
+					perfTable(string(out)))
+			}
 		}
 	}
 

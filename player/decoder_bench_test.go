@@ -1,0 +1,131 @@
+package player
+
+import (
+	"image"
+	"testing"
+	"time"
+)
+
+// swscale flags the scaling benchmarks compare with the ones camdeck uses
+// (swsTile, swsFull), from libswscale/swscale.h: what a cheaper tile
+// scaler would save.
+const (
+	swsFastBilinear = 1
+	swsPoint        = 0x10
+	swsArea         = 0x20
+)
+
+// decodedFrame decodes the clip's first GOP and returns the decoder, whose
+// last frame the benchmarks scale; the caller closes it with OnStreamEnd.
+func decodedFrame(b *testing.B) (*Decoder, *Track) {
+	b.Helper()
+	clip := benchClip(b)
+	d := &Decoder{Slot: NewFrameSlot(), Threads: 1}
+	track := benchTrack(clip)
+	d.OnStream([]*Track{track})
+	for _, fr := range clip.Frames[:min(len(clip.Frames), 10)] {
+		d.OnUnit(&Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
+	}
+	if d.last == nil || d.last.Width() == 0 {
+		b.Fatal("no frame decoded")
+	}
+	return d, track
+}
+
+// BenchmarkScale measures swscale's conversion of one decoded frame to
+// RGBA: at full size (bicubic, the snapshot and 1:1 path) and down to a
+// 640x360 tile with camdeck's bilinear and with the alternatives. One op
+// is one frame.
+func BenchmarkScale(b *testing.B) {
+	d, _ := decodedFrame(b)
+	defer d.OnStreamEnd(nil)
+	w, h := d.last.Width(), d.last.Height()
+	src := itoa(w) + "x" + itoa(h)
+	cases := []struct {
+		name  string
+		w, h  int
+		flags int
+	}{
+		{src + "/full/bicubic", w, h, swsFull},
+		{src + "/640x360/bilinear", 640, 360, swsTile},
+		{src + "/640x360/fast_bilinear", 640, 360, swsFastBilinear},
+		{src + "/640x360/area", 640, 360, swsArea},
+		{src + "/640x360/point", 640, 360, swsPoint},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var sc scaler
+			defer sc.free()
+			img := image.NewRGBA(image.Rect(0, 0, c.w, c.h))
+			b.SetBytes(int64(len(img.Pix)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := sc.scale(d.last.UnsafePointer(), img, c.flags); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeUnit measures the decoder sink's whole work per unit:
+// libavcodec (one thread) plus conversion to a 640x360 tile or full size,
+// and the hand-over through the frame slot. One op is one unit of the
+// clip, looped.
+func BenchmarkDecodeUnit(b *testing.B) {
+	clip := benchClip(b)
+	for _, out := range []struct {
+		name string
+		w, h int
+	}{{"640x360", 640, 360}, {"full", 0, 0}} {
+		b.Run(clipName(clip)+"/"+out.name, func(b *testing.B) {
+			slot := NewFrameSlot()
+			d := &Decoder{Slot: slot, Threads: 1}
+			d.SetOutputSize(out.w, out.h)
+			track := benchTrack(clip)
+			d.OnStream([]*Track{track})
+			defer d.OnStreamEnd(nil)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				k := i % len(clip.Frames)
+				if k == 0 && i > 0 {
+					d.OnStream([]*Track{track}) // a fresh stream: PTS start again
+				}
+				fr := &clip.Frames[k]
+				d.OnUnit(&Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
+				if f := slot.Take(); f != nil {
+					slot.Release(f.Image)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFrameSlot measures the hand-over of a tile between the decoder
+// and the screen: an image from the pool, Put, Take, Release.
+func BenchmarkFrameSlot(b *testing.B) {
+	slot := NewFrameSlot()
+	b.ReportAllocs()
+	for b.Loop() {
+		img := slot.image(640, 360)
+		slot.Put(&Frame{Image: img})
+		if f := slot.Take(); f != nil {
+			slot.Release(f.Image)
+		}
+	}
+}
+
+// BenchmarkSnapshotCopy measures the copy of a full-size RGBA frame that
+// every snapshot caller after the first gets.
+func BenchmarkSnapshotCopy(b *testing.B) {
+	d, _ := decodedFrame(b)
+	defer d.OnStreamEnd(nil)
+	img := image.NewRGBA(image.Rect(0, 0, d.last.Width(), d.last.Height()))
+	b.SetBytes(int64(len(img.Pix)))
+	b.ReportAllocs()
+	for b.Loop() {
+		cp := *img
+		cp.Pix = append([]byte(nil), img.Pix...)
+		_ = cp
+	}
+}
