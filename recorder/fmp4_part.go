@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"encoding/binary"
+	"fmt"
 	"time"
 )
 
@@ -50,7 +51,7 @@ func ntpTime(t time.Time) uint64 {
 // video sample to the wallclock, then moof and mdat. The whole part is
 // built in memory so it reaches the file in a single write: a process
 // killed mid-recording leaves whole parts only.
-func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) []byte {
+func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) ([]byte, error) {
 	be := binary.BigEndian
 	u32 := func(v uint32) { dst = be.AppendUint32(dst, v) }
 	u64 := func(v uint64) { dst = be.AppendUint64(dst, v) }
@@ -118,7 +119,7 @@ func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) []b
 		}
 	}
 	if len(dst)-moofStart != moofSize {
-		panic("recorder: moof size mismatch") // a bug in the size computation above
+		return dst, fmt.Errorf("moof of %d bytes, %d computed", len(dst)-moofStart, moofSize)
 	}
 
 	mdatSize := 8
@@ -134,7 +135,7 @@ func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) []b
 			dst = append(dst, s.data...)
 		}
 	}
-	return dst
+	return dst, nil
 }
 
 // entrySize is the bytes of one trun entry of a track.

@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -140,7 +141,10 @@ func (s *segment) flush() error {
 		tracks = append(tracks, partTrack{track: s.audio, samples: s.pendingA})
 	}
 	s.seq++
-	s.buf = marshalPart(s.buf[:0], s.seq, tracks, s.partWall)
+	var err error
+	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, s.partWall); err != nil {
+		return err
+	}
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
@@ -192,7 +196,9 @@ func (s *segment) writeDurations() error {
 		return err
 	}
 	if len(b) != s.initSize {
-		panic("recorder: init size changed") // a bug: durations have fixed-size fields
+		// Durations have fixed-size fields; overwriting a different size
+		// would corrupt the file, so leave it as it is.
+		return fmt.Errorf("the finished init segment is %d bytes, the first was %d", len(b), s.initSize)
 	}
 	_, err = s.f.WriteAt(b, 0)
 	return err
