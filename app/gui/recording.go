@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"errors"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
@@ -25,31 +24,8 @@ type recorderConfig struct {
 
 // newRecorder makes the recorder of one recording.
 func newRecorder(c recorderConfig) recorderSink {
-	r := &recorder.Recorder{
+	return &recorder.Recorder{
 		Dir: c.Dir, Camera: c.Camera, Segment: c.Segment, Duration: c.Duration,
 		OnLimit: c.OnLimit, OnError: c.OnError,
 	}
-	if s, ok := any(r).(recorderSink); ok {
-		return s
-	}
-	return &noRecorder{onError: c.OnError}
 }
-
-// noRecorder stands in while recorder.Recorder is not yet a player.Sink:
-// it fails at once and says so.
-type noRecorder struct {
-	onError func(error)
-	err     error
-}
-
-var errNoRecorder = errors.New("recording is not available in this build")
-
-func (n *noRecorder) OnStream([]*player.Track) {
-	if n.err == nil {
-		n.err = errNoRecorder
-		n.onError(n.err)
-	}
-}
-func (n *noRecorder) OnUnit(*player.Unit)     {}
-func (n *noRecorder) OnStreamEnd(error)       {}
-func (n *noRecorder) Status() recorder.Status { return recorder.Status{Err: errNoRecorder} }

@@ -48,6 +48,7 @@ type UI struct {
 	presenter   *presenter
 	stopPresent context.CancelFunc
 	tickPending atomic.Bool
+	quit        atomic.Bool // set when the app quits
 	stopTick    chan struct{}
 
 	saveMu      sync.Mutex
@@ -72,7 +73,11 @@ func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 		ui.newRecorder = newRecorder
 	}
 	if ui.do == nil {
-		ui.do = fyne.Do
+		ui.do = func(f func()) {
+			if !ui.quit.Load() { // Fyne has no app to run it on any more
+				fyne.Do(f)
+			}
+		}
 	}
 	ui.tips = newTipLayer(ui.do)
 	ui.toast = newToast(ui.do)

@@ -264,6 +264,9 @@ func (ui *UI) requestClose() {
 		case <-done:
 		case <-time.After(finishTimeout):
 		}
-		ui.do(ui.app.Quit)
+		ui.do(func() {
+			ui.quit.Store(true)
+			ui.app.Quit()
+		})
 	}()
 }

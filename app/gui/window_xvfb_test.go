@@ -1,0 +1,263 @@
+package gui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	camdeck "github.com/camdeck/camdeck/app"
+	"github.com/camdeck/camdeck/internal/fftest"
+)
+
+// TestRealWindow runs camdeck in a real X server (Xvfb) with two demo
+// cameras, looks at its screen, and drives it with keys as a person
+// would: snapshot, a recording that stops at its limit, and closing the
+// window while recording. Files are judged by ffprobe.
+func TestRealWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an X server and the app")
+	}
+	for _, tool := range []string{"Xvfb", "xdotool", "import", "ffprobe"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (make deps installs it)", tool)
+		}
+	}
+	dir := t.TempDir()
+	display := startXvfb(t)
+	bin := buildCamdeck(t, dir)
+
+	a, b := camdeck.DemoProfile(), camdeck.DemoProfile()
+	a.Name, b.Name = "Demo A", "Demo B"
+	for _, p := range []*camdeck.Profile{&a, &b} {
+		p.RecordDir, p.SnapshotDir = filepath.Join(dir, "rec"), filepath.Join(dir, "snap")
+	}
+	a.Limit = camdeck.Duration(5 * time.Second)
+	store := &camdeck.Store{Path: filepath.Join(dir, "config", "camdeck", camdeck.FileName)}
+	if err := store.Save([]camdeck.Profile{a, b}); err != nil {
+		t.Fatal(err)
+	}
+
+	app := exec.Command(bin)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
+	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
+	app.Stdout, app.Stderr = logf, logf
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	var exitErr error
+	go func() {
+		exitErr = app.Wait()
+		close(exited)
+	}()
+	defer func() {
+		select {
+		case <-exited:
+		default:
+			app.Process.Kill()
+			<-exited
+		}
+		logf.Close()
+		if t.Failed() {
+			log, _ := os.ReadFile(logf.Name())
+			t.Logf("camdeck's log:\n%s", log)
+		}
+	}()
+	x := func(args ...string) {
+		t.Helper()
+		if _, stderr, err := runEnv(t, display, 10*time.Second, "xdotool", args...); err != nil {
+			t.Fatalf("xdotool %v: %v %s", args, err, stderr)
+		}
+	}
+
+	// Both tiles show moving video.
+	var shot1 image.Image
+	waitFor(t, 30*time.Second, "both tiles to show video", func() bool {
+		shot1 = screenshot(t, display, dir, "1")
+		return tilesShowVideo(shot1) == nil
+	})
+	time.Sleep(time.Second)
+	shot2 := screenshot(t, display, dir, "2")
+	if err := tilesShowVideo(shot2); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range tileRegions(shot1.Bounds()) {
+		if d := changed(shot1, shot2, r); d < 0.002 {
+			t.Errorf("tile %d: %.2f%% of the pixels changed in 1 s: frozen", i+1, d*100)
+		}
+	}
+	if out := os.Getenv("CAMDECK_SCREENSHOT"); out != "" {
+		copyFile(t, filepath.Join(dir, "shot-2.png"), out)
+	}
+
+	// S: a full-resolution snapshot of the selected camera (the first).
+	x("mousemove", "700", "200")
+	x("key", "1", "s")
+	snap := waitFile(t, filepath.Join(dir, "snap", "Demo_A_*.jpg"))
+	rep, _, err := fftest.Probe(t, 10*time.Second, "-show_streams", snap)
+	if err != nil || len(rep.Streams) != 1 || rep.Streams[0].Width != 1280 || rep.Streams[0].Height != 720 {
+		t.Fatalf("snapshot %s: %v %+v", snap, err, rep)
+	}
+
+	// R: a recording that stops by itself at the 5 s limit.
+	x("key", "r")
+	rec := waitFile(t, filepath.Join(dir, "rec", "Demo_A", "*.mp4"))
+	time.Sleep(8 * time.Second) // the limit, a keyframe interval, and margin
+	if d := probeDuration(t, rec); d < 2.5 || d > 6 {
+		t.Errorf("the 5 s recording lasts %.2f s", d)
+	}
+
+	// Closing the window while recording finishes the file.
+	x("key", "2", "r")
+	rec2 := waitFile(t, filepath.Join(dir, "rec", "Demo_B", "*.mp4"))
+	time.Sleep(4 * time.Second)
+	x("key", "ctrl+q")
+	select {
+	case <-exited:
+		if exitErr != nil {
+			t.Fatalf("camdeck exited with %v", exitErr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("camdeck did not quit after Ctrl+Q")
+	}
+	if d := probeDuration(t, rec2); d < 1 {
+		t.Errorf("the recording cut by closing lasts %.2f s", d)
+	}
+}
+
+// startXvfb starts an X server on a free display and returns its name.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	select {
+	case n := <-line:
+		if n == "" {
+			t.Fatal("Xvfb did not start")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not report its display")
+	}
+	return ""
+}
+
+// buildCamdeck builds the binary the way users get it.
+func buildCamdeck(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "camdeck")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/camdeck/camdeck")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runEnv runs an X client on display with a deadline.
+func runEnv(t *testing.T, display string, d time.Duration, name string, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	return o.String(), e.String(), err
+}
+
+func screenshot(t *testing.T, display, dir, name string) image.Image {
+	t.Helper()
+	path := filepath.Join(dir, "shot-"+name+".png")
+	if _, stderr, err := runEnv(t, display, 20*time.Second, "import", "-window", "root", path); err != nil {
+		t.Fatalf("import: %v %s", err, stderr)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); time.Sleep(500 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func waitFile(t *testing.T, pattern string) string {
+	t.Helper()
+	var found string
+	waitFor(t, 20*time.Second, pattern, func() bool {
+		m, _ := filepath.Glob(pattern)
+		if len(m) > 0 {
+			found = m[0]
+		}
+		return found != ""
+	})
+	return found
+}
+
+func probeDuration(t *testing.T, path string) float64 {
+	t.Helper()
+	rep, stderr, err := fftest.Probe(t, 30*time.Second, "-count_frames", "-show_streams", "-show_format", path)
+	if err != nil || len(rep.Streams) == 0 {
+		t.Fatalf("ffprobe %s: %v %s", filepath.Base(path), err, stderr)
+	}
+	if strings.TrimSpace(stderr) != "" {
+		t.Errorf("ffprobe %s complains: %s", filepath.Base(path), stderr)
+	}
+	d := fftest.Seconds(rep.Format.Duration)
+	var frames float64
+	fmt.Sscan(rep.Streams[0].NbReadFrames, &frames)
+	if frames < d*25*0.9 {
+		t.Errorf("%s: %.0f frames readable in %.2f s", filepath.Base(path), frames, d)
+	}
+	return d
+}
+
+func copyFile(t *testing.T, from, to string) {
+	b, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, b, 0o644)
+	}
+	if err != nil {
+		t.Error(err)
+	}
+}
