@@ -3,7 +3,6 @@ package player
 import (
 	"encoding/binary"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,19 +69,25 @@ func FuzzDepacketize(f *testing.F) {
 	})
 }
 
-// FuzzRedact: whatever the URL, a password that does not also appear in
-// its other parts never survives Redact.
+// FuzzRedact: whatever the URL, Redact keeps its user, host and path and
+// replaces the password with ***.
 func FuzzRedact(f *testing.F) {
 	f.Add("admin", "s3cret!", "cam.local:554", "/Streaming/Channels/101")
 	f.Fuzz(func(t *testing.T, user, pass, host, path string) {
 		u := &url.URL{Scheme: "rtsp", User: url.UserPassword(user, pass), Host: host, Path: path}
 		raw := u.String()
+		in, err := url.Parse(raw)
+		if err != nil {
+			return // not a URL a camera profile could hold
+		}
 		out := Redact(raw)
-		rest := strings.Replace(raw, url.UserPassword(user, pass).String(), "", 1)
-		escaped := strings.TrimPrefix(url.UserPassword("", pass).String(), ":")
-		if len(pass) >= 4 && !strings.Contains(rest, escaped) && !strings.Contains(rest, pass) &&
-			(strings.Contains(out, escaped) || strings.Contains(out, pass)) {
-			t.Fatalf("Redact(%q) = %q keeps the password", raw, out)
+		r, err := url.Parse(out)
+		if err != nil {
+			t.Fatalf("Redact(%q) = %q, not a URL: %v", raw, out, err)
+		}
+		p, _ := r.User.Password()
+		if p != "***" || r.User.Username() != in.User.Username() || r.Host != in.Host || r.Path != in.Path {
+			t.Fatalf("Redact(%q) = %q", raw, out)
 		}
 	})
 }
