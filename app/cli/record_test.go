@@ -79,9 +79,11 @@ func TestRecordThreeCameras(t *testing.T) {
 		if len(files) != 1 {
 			t.Fatalf("camera %s: %d files", name, len(files))
 		}
-		if d := fileDuration(t, files[0]); math.Abs(d-limit) > 0.3 {
+		d := fileDuration(t, files[0])
+		if math.Abs(d-limit) > 0.3 {
 			t.Fatalf("camera %s: %.2f s recorded, limit %.0f s", name, d, limit)
 		}
+		t.Logf("camera %s: limit %.0f s, recorded %.3f s", name, limit, d)
 		playsToTheEnd(t, files[0])
 	}
 }
@@ -101,9 +103,11 @@ func TestRecordKill9(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d files", len(files))
 	}
-	if d := fileDuration(t, files[0]); d < 5.5 {
+	d := fileDuration(t, files[0])
+	if d < 5.5 {
 		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
 	}
+	t.Logf("%.3f s survived kill -9 at 7 s", d)
 	playsToTheEnd(t, files[0])
 }
 
