@@ -51,7 +51,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.StringVar(&c.Out, "out", "", "results file (default bench/results.md; quick: the cache folder)")
 	fs.StringVar(&c.Cache, "cache", "bench/.cache", "folder for clips, binaries and profiles")
 	fs.BoolVar(&c.Profile, "profile", true, "write CPU profiles (pprof, perf) of the live and record paths")
-	fs.IntVar(&c.MicroCount, "micro-count", 5, "micro-benchmarks: go test -count")
+	fs.IntVar(&c.MicroCount, "micro-count", 6, "micro-benchmarks: go test -count")
 	fs.StringVar(&c.MicroTime, "micro-time", "300ms", "micro-benchmarks: go test -benchtime")
 	all := append(strings.Fields(os.Getenv(envFlags)), args...)
 	if err := fs.Parse(all); err != nil {

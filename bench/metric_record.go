@@ -40,6 +40,7 @@ func ffCopyArgs(url, out string) []string {
 func (b *bench) recDir(name string) string {
 	dir, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "rec", name))
 	os.RemoveAll(dir)
+	_ = os.MkdirAll(dir, 0o755) // a failure shows when the recorder writes
 	return dir
 }
 
@@ -89,8 +90,13 @@ func (b *bench) record(ctx context.Context) error {
 	b.scale(ctx, srv)
 	if b.cfg.Profile {
 		log.Printf("  profiling the record path")
-		s := b.profileRun("record path, 16 cameras recording (no decoding)", "record",
-			[]string{"record", "-url", srv.url, "-n", "16", "-dir", b.recDir("profile")}, 10*time.Second)
+		s := b.profileRun(profileSpec{
+			title: "record path, 16 cameras recording (no decoding), against one ffmpeg -c copy", name: "record",
+			args:    []string{"record", "-url", srv.url, "-n", "16", "-dir", b.recDir("profile")},
+			ref:     ffCopyArgs(srv.url, filepath.Join(b.recDir("profile-ffmpeg"), "ffmpeg.mp4")),
+			cameras: 16,
+			dur:     10 * time.Second,
+		})
 		if s != "" {
 			b.extra = append(b.extra, s)
 		}
@@ -136,9 +142,6 @@ func (b *bench) camRecord(url string, n int) liveRun {
 func (b *bench) ffRecord(url string) liveRun {
 	dir := b.recDir("ffmpeg")
 	defer os.RemoveAll(dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return failed(err)
-	}
 	p, err := startProc(nil, "ffmpeg", ffCopyArgs(url, filepath.Join(dir, "ffmpeg.mp4"))...)
 	if err != nil {
 		return failed(err)

@@ -6,91 +6,229 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// profileRun runs the helper once more, outside the measured runs, with a
-// Go CPU profile (pprof) of its measured phase and, when perf works, a
-// system-wide view of the same process by shared object: that splits the
-// CPU between decoding (libavcodec), conversion (libswscale), camdeck's Go
-// code (network, depacketizing, queues, muxing) and the kernel. It returns
-// a Markdown section for the results.
-func (b *bench) profileRun(title, name string, args []string, dur time.Duration) string {
+// perfFreq is perf's sampling rate: a prime, so it does not beat with the
+// 30 fps work or the 100 Hz scheduler tick.
+const perfFreq = 499
+
+// profileSpec says what to profile: camdeck's helper (args), and the
+// reference command doing the same job (ffmpeg), or nil.
+type profileSpec struct {
+	title, name string
+	args        []string // camdeck-bench arguments
+	ref         []string // ffmpeg arguments
+	cameras     int      // cameras camdeck's run has (its figures are divided by it); 0 means 1
+	dur         time.Duration
+}
+
+// profileRun profiles one path outside the measured runs, each in runs of
+// its own: perf on camdeck's helper and on ffmpeg doing the same work,
+// which splits their CPU by shared object (decoding in libavcodec,
+// conversion in libswscale, camdeck's Go code, the kernel) into
+// comparable shares of a core; then a Go CPU profile (pprof) of the helper
+// for its Go side. It returns a Markdown section for the results.
+func (b *bench) profileRun(sp profileSpec) string {
 	dir, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "profiles"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return ""
 	}
-	pprofPath := filepath.Join(dir, name+".pprof")
-	perfPath := filepath.Join(dir, name+".perf.data")
 	var s strings.Builder
-	fmt.Fprintf(&s, "<details><summary>Profile: %s</summary>\n\n", title)
-	fmt.Fprintf(&s, "`camdeck-bench %s`, %v per profile, in runs of their own.\n\n", strings.Join(args, " "), dur)
+	fmt.Fprintf(&s, "<details><summary>Profile: %s</summary>\n\n", sp.title)
+	fmt.Fprintf(&s, "camdeck: `camdeck-bench %s`", strings.Join(sp.args, " "))
+	if sp.ref != nil {
+		fmt.Fprintf(&s, "; reference: `ffmpeg %s`", strings.Join(sp.ref, " "))
+	}
+	fmt.Fprintf(&s, "; %v per profile, each in a run of its own.\n\n", sp.dur)
 
-	// perf first, in a run without the Go profiler, whose signals would
-	// show up as kernel time.
 	if _, err := exec.LookPath("perf"); err == nil {
-		if err := b.perfRun(args, perfPath, dur); err != nil {
-			log.Printf("  profile %s: perf: %v", name, err)
-		} else {
-			out, err := exec.Command("perf", "report", "-i", perfPath, "--no-children", "--sort", "dso",
-				"--percent-limit", "0.5", "--stdio").Output()
-			if err == nil {
-				fmt.Fprintf(&s, "CPU by shared object (`perf record -p`, all threads; `%s`):\n\n```\n%s```\n\n",
-					rel(perfPath), perfTable(string(out)))
+		camPath := filepath.Join(dir, sp.name+".perf.data")
+		cam, err := b.perfHelper(sp.args, camPath, sp.dur)
+		if err != nil {
+			log.Printf("  profile %s: perf: %v", sp.name, err)
+		}
+		var ref map[string]float64
+		refPath := filepath.Join(dir, sp.name+"-ffmpeg.perf.data")
+		if sp.ref != nil && err == nil {
+			if ref, err = b.perfFFmpeg(sp.ref, refPath, sp.dur); err != nil {
+				log.Printf("  profile %s: perf ffmpeg: %v", sp.name, err)
 			}
-			out, err = exec.Command("perf", "report", "-i", perfPath, "--no-children", "--sort", "dso,sym",
+		}
+		if cam != nil && sp.cameras > 1 {
+			for k := range cam {
+				cam[k] /= float64(sp.cameras)
+			}
+			fmt.Fprintf(&s, "camdeck's figures are per camera: its run's divided by %d.\n\n", sp.cameras)
+		}
+		if cam != nil {
+			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; `%s`%s):\n\n%s\n",
+				perfFreq, rel(camPath), orEmpty(ref != nil, ", `"+rel(refPath)+"`"), dsoTable(cam, ref))
+			out, err := exec.Command("perf", "report", "-i", camPath, "--no-children", "--sort", "dso,sym",
 				"--percent-limit", "1.5", "--stdio").Output()
 			if err == nil {
-				fmt.Fprintf(&s, "Hottest symbols (perf; libav's are stripped and show as addresses; "+
-					"finish_task_switch is time charged to thread wake-ups and switches):\n\n```\n%s```\n\n",
+				fmt.Fprintf(&s, "camdeck's hottest symbols (libav's are stripped and show as addresses; "+
+					"`finish_task_switch` is CPU charged to thread wake-ups and switches):\n\n```\n%s```\n\n",
 					perfTable(string(out)))
 			}
 		}
 	}
 
-	p, err := startProc(nil, b.helper, append(args, "-cpuprofile", pprofPath)...)
-	if err != nil {
-		log.Printf("  profile %s: %v", name, err)
-		return ""
-	}
-	if err := p.waitLine("ready", 60*time.Second); err != nil {
-		p.stop(5 * time.Second)
-		log.Printf("  profile %s: %v", name, err)
-		return ""
-	}
-	time.Sleep(dur)
-	p.stop(20 * time.Second)
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=22", b.helper, pprofPath).Output()
-	if err == nil {
-		fmt.Fprintf(&s, "Go CPU profile (`%s`, pprof -top; cgo calls count under their Go caller, libav's own threads are not seen):\n\n```\n%s```\n\n",
-			rel(pprofPath), pprofTop(string(out)))
-	}
-	out, err = exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=30", b.helper, pprofPath).Output()
-	if err == nil {
-		fmt.Fprintf(&s, "By cumulative time (pprof -top -cum):\n\n```\n%s```\n\n", pprofTop(string(out)))
+	pprofPath := filepath.Join(dir, sp.name+".pprof")
+	if err := b.pprofHelper(sp.args, pprofPath, sp.dur); err != nil {
+		log.Printf("  profile %s: pprof: %v", sp.name, err)
+	} else {
+		out, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=32", b.helper, pprofPath).Output()
+		if err == nil {
+			fmt.Fprintf(&s, "Go CPU profile (`%s`, `go tool pprof -top -cum`; cgo calls count under their Go caller, "+
+				"libav's own threads are not seen):\n\n```\n%s```\n\n", rel(pprofPath), pprofTop(string(out)))
+		}
 	}
 	s.WriteString("</details>\n")
 	return s.String()
 }
 
-// perfRun samples a helper run with perf once it is ready.
-func (b *bench) perfRun(args []string, path string, dur time.Duration) error {
+func orEmpty(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
+// perfHelper samples a helper run with perf once it is ready and returns
+// its CPU by shared object.
+func (b *bench) perfHelper(args []string, path string, dur time.Duration) (map[string]float64, error) {
 	p, err := startProc(nil, b.helper, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop(30 * time.Second)
+	if err := p.waitLine("ready", 60*time.Second); err != nil {
+		return nil, err
+	}
+	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
+	return perfRecord(p.pid(), path, dur)
+}
+
+// perfFFmpeg samples ffmpeg after the warm-up.
+func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (map[string]float64, error) {
+	p, err := startProc(nil, "ffmpeg", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop(20 * time.Second)
+	time.Sleep(b.cfg.Warmup)
+	if p.exited() {
+		return nil, fmt.Errorf("bench: ffmpeg ended: %s", p.tail())
+	}
+	return perfRecord(p.pid(), path, dur)
+}
+
+// perfRecord samples a process for dur and returns its CPU by shared
+// object, in fractions of one core.
+func perfRecord(pid int, path string, dur time.Duration) (map[string]float64, error) {
+	perf, err := startProc(nil, "perf", "record", "-q", "-F", strconv.Itoa(perfFreq), "-o", path,
+		"-p", strconv.Itoa(pid), "--", "sleep", fmt.Sprint(dur.Seconds()))
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := perf.wait(dur + 30*time.Second); err != nil {
+		return nil, err
+	}
+	out, err := exec.Command("perf", "report", "-i", path, "--no-children", "--sort", "dso", "-n", "--stdio").Output()
+	if err != nil {
+		return nil, fmt.Errorf("bench: perf report: %w", err)
+	}
+	cpu := map[string]float64{}
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 3 || strings.HasPrefix(f[0], "#") || !strings.HasSuffix(f[0], "%") {
+			continue
+		}
+		n, err := strconv.Atoi(f[1])
+		if err != nil {
+			continue
+		}
+		cpu[stage(strings.Join(f[2:], " "))] += float64(n) / (perfFreq * dur.Seconds())
+	}
+	return cpu, nil
+}
+
+// stage names what a shared object does on these paths.
+func stage(dso string) string {
+	switch {
+	case strings.HasPrefix(dso, "libavcodec"):
+		return "decode (libavcodec)"
+	case strings.HasPrefix(dso, "libswscale"):
+		return "convert/scale (libswscale)"
+	case strings.HasPrefix(dso, "libavfilter"):
+		return "filters (libavfilter)"
+	case strings.HasPrefix(dso, "libavformat"):
+		return "RTSP, demux, mux (libavformat)"
+	case strings.HasPrefix(dso, "libavutil"):
+		return "libavutil"
+	case strings.HasPrefix(dso, "camdeck-bench"):
+		return "camdeck Go code (RTSP, depacketize, queues, mux, runtime)"
+	case dso == "ffmpeg":
+		return "ffmpeg's own code"
+	case strings.Contains(dso, "kernel"):
+		return "kernel (syscalls, network, scheduling)"
+	case strings.HasPrefix(dso, "libc"):
+		return "libc (memcpy, locks)"
+	}
+	return "other (" + dso + ")"
+}
+
+// dsoTable renders camdeck's and the reference's CPU by stage.
+func dsoTable(cam, ref map[string]float64) string {
+	keys := map[string]bool{}
+	for k := range cam {
+		keys[k] = true
+	}
+	for k := range ref {
+		keys[k] = true
+	}
+	var list []string
+	for k := range keys {
+		list = append(list, k)
+	}
+	sort.Slice(list, func(i, j int) bool { return cam[list[i]]+ref[list[i]] > cam[list[j]]+ref[list[j]] })
+	var s strings.Builder
+	s.WriteString("| stage | camdeck | ffmpeg |\n|---|---|---|\n")
+	var tc, tr float64
+	for _, k := range list {
+		if cam[k]+ref[k] < 0.001 {
+			continue
+		}
+		tc, tr = tc+cam[k], tr+ref[k]
+		fmt.Fprintf(&s, "| %s | %.1f%% | %s |\n", k, 100*cam[k], orDash(ref != nil, 100*ref[k]))
+	}
+	fmt.Fprintf(&s, "| **total** | **%.1f%%** | **%s** |\n", 100*tc, orDash(ref != nil, 100*tr))
+	return s.String()
+}
+
+func orDash(ok bool, v float64) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", v)
+}
+
+// pprofHelper runs the helper with a Go CPU profile of its measured phase.
+func (b *bench) pprofHelper(args []string, path string, dur time.Duration) error {
+	p, err := startProc(nil, b.helper, append(args, "-cpuprofile", path)...)
 	if err != nil {
 		return err
 	}
-	defer p.stop(20 * time.Second)
+	defer p.stop(30 * time.Second)
 	if err := p.waitLine("ready", 60*time.Second); err != nil {
 		return err
 	}
-	perf, err := startProc(nil, "perf", "record", "-q", "-F", "499", "-o", path,
-		"-p", fmt.Sprint(p.pid()), "--", "sleep", fmt.Sprint(dur.Seconds()))
-	if err != nil {
-		return err
-	}
-	_, _, err = perf.wait(dur + 30*time.Second)
-	return err
+	time.Sleep(dur)
+	return nil
 }
 
 // perfTable keeps the lines of perf's report that carry figures.
@@ -126,11 +264,17 @@ func rel(path string) string {
 	return path
 }
 
-// profileLive profiles the live path: one 1080p30 camera shown as a tile.
+// profileLive profiles the live path: one 1080p30 camera shown as a tile,
+// and ffmpeg doing the same.
 func (b *bench) profileLive(url string) {
 	log.Printf("  profiling the live path")
-	s := b.profileRun("live path, one 1080p30 camera → 640x360 tile", "live",
-		[]string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()}, 10*time.Second)
+	s := b.profileRun(profileSpec{
+		title: "live path, one 1080p30 camera → 640x360 tile", name: "live",
+		args: []string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()},
+		ref: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
+			"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-"),
+		dur: 10 * time.Second,
+	})
 	if s != "" {
 		b.extra = append(b.extra, s)
 	}

@@ -3,6 +3,7 @@ package recorder
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,6 +79,24 @@ func BenchmarkMarshalPart(b *testing.B) {
 	})
 }
 
+// cpuMeter reports the process's CPU time per op (user + system, all
+// threads) next to the wall time: an fsync mostly waits, and the two
+// figures tell waiting from work.
+func cpuMeter(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // noSyncFile is a file whose Sync does nothing: the part write without
 // the fsync, to tell the two costs apart.
 type noSyncFile struct{ *os.File }
@@ -93,15 +112,7 @@ func BenchmarkPartWrite(b *testing.B) {
 	for _, mode := range []string{"fsync", "nosync"} {
 		b.Run(clipName(clip)+"/"+mode, func(b *testing.B) {
 			if mode == "nosync" {
-				orig := createFile
-				createFile = func(path string) (file, error) {
-					f, err := orig(path)
-					if err != nil {
-						return nil, err
-					}
-					return noSyncFile{f.(*os.File)}, nil
-				}
-				defer func() { createFile = orig }()
+				defer withoutSync()()
 			}
 			seg, err := openSegment(filepath.Join(b.TempDir(), "part.mp4"), time.Now(), []*fmp4Track{newVideoState(track).fmp4Track()})
 			if err != nil {
@@ -112,6 +123,7 @@ func BenchmarkPartWrite(b *testing.B) {
 			b.ReportAllocs()
 			base := int64(0)
 			now := time.Now()
+			done := cpuMeter(b)
 			for b.Loop() {
 				for _, s := range samples {
 					cp := *s
@@ -129,32 +141,54 @@ func BenchmarkPartWrite(b *testing.B) {
 					b.StartTimer()
 				}
 			}
+			done()
 		})
 	}
 }
 
 // BenchmarkRecorderUnit measures the recorder sink's work per video unit,
 // network aside: parameter sets, DTS extraction, sample conversion, and a
-// part written and synced every second of (simulated) arrival time. One op
-// is one unit.
+// part written every second of (simulated) arrival time, with its fsync
+// and without. One op is one unit.
 func BenchmarkRecorderUnit(b *testing.B) {
 	clip, track := benchClip(b)
-	b.Run(clipName(clip), func(b *testing.B) {
-		r := &Recorder{Dir: b.TempDir(), Camera: "bench"}
-		r.OnStream([]*player.Track{track})
-		defer r.OnStreamEnd(nil)
-		step := time.Duration(float64(time.Second) / clip.FPS())
-		start := time.Now()
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			k, loop := i%len(clip.Frames), int64(i/len(clip.Frames))
-			fr := &clip.Frames[k]
-			r.OnUnit(&player.Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS + loop*clip.Duration,
-				Arrival: start.Add(time.Duration(i) * step), Key: fr.Key})
+	for _, mode := range []string{"fsync", "nosync"} {
+		b.Run(clipName(clip)+"/"+mode, func(b *testing.B) {
+			if mode == "nosync" {
+				defer withoutSync()()
+			}
+			r := &Recorder{Dir: b.TempDir(), Camera: "bench"}
+			r.OnStream([]*player.Track{track})
+			defer r.OnStreamEnd(nil)
+			step := time.Duration(float64(time.Second) / clip.FPS())
+			start := time.Now()
+			b.ReportAllocs()
+			done := cpuMeter(b)
+			for i := 0; b.Loop(); i++ {
+				k, loop := i%len(clip.Frames), int64(i/len(clip.Frames))
+				fr := &clip.Frames[k]
+				r.OnUnit(&player.Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS + loop*clip.Duration,
+					Arrival: start.Add(time.Duration(i) * step), Key: fr.Key})
+			}
+			done()
+			b.StopTimer()
+			if err := r.Status().Err; err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+// withoutSync makes new segment files skip their fsyncs until the
+// returned function restores createFile.
+func withoutSync() func() {
+	orig := createFile
+	createFile = func(path string) (file, error) {
+		f, err := orig(path)
+		if err != nil {
+			return nil, err
 		}
-		b.StopTimer()
-		if err := r.Status().Err; err != nil {
-			b.Fatal(err)
-		}
-	})
+		return noSyncFile{f.(*os.File)}, nil
+	}
+	return func() { createFile = orig }
 }
