@@ -60,8 +60,16 @@ fuzz:
 bench: deps
 	$(GO) run ./bench
 
+# package makes bin/camdeck.tar.xz: the binary, the .desktop file and the
+# icon, with a Makefile that installs them (tar xf, then make install).
+# fyne package counts builds in FyneApp.toml; the file is put back, so
+# packaging leaves the tree as it was.
 package: deps
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --release
+	@mkdir -p bin
+	cp FyneApp.toml bin/FyneApp.toml.orig
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --release; \
+		status=$$?; mv bin/FyneApp.toml.orig FyneApp.toml; exit $$status
+	mv camdeck.tar.xz bin/
 
 clean:
 	rm -rf bin
