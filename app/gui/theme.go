@@ -26,8 +26,11 @@ func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color 
 	return t.Theme.Color(n, v)
 }
 
-// recordIcon is the record button's red dot.
-var recordIcon = theme.NewColoredResource(theme.MediaRecordIcon(), theme.ColorNameError)
+// recordIcon is the record button's red dot. It is made when needed:
+// theme icons need the app.
+func recordIcon() fyne.Resource {
+	return theme.NewColoredResource(theme.MediaRecordIcon(), theme.ColorNameError)
+}
 
 // darkVariant is a theme that always draws its dark variant: text and
 // icons laid over video must be light whatever the system prefers.

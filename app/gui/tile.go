@@ -42,7 +42,8 @@ type tile struct {
 	srcW     int                // size of the stream, from the last frame
 	srcH     int
 	hasFrame bool
-	frames   int // presented, for tests
+	recOn    bool // the record button shows stop
+	frames   int  // presented, for tests
 }
 
 // heldImage is an image taken from a slot, to give back once not drawn.
@@ -81,7 +82,7 @@ func newTile(c *camera) *tile {
 	t.border = canvas.NewRectangle(color.Transparent)
 	t.border.StrokeWidth = 3
 	tips := c.ui.tips
-	t.recBtn = newIconButton(tips, recordIcon, "Record (R)", c.toggleRecording)
+	t.recBtn = newIconButton(tips, recordIcon(), "Record (R)", c.toggleRecording)
 	t.snapBtn = newIconButton(tips, theme.MediaPhotoIcon(), "Snapshot, full resolution (S)", c.snapshot)
 	focusBtn := newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
 

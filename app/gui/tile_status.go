@@ -34,21 +34,29 @@ func (t *tile) update() {
 	setText(t.message, msg)
 	setVisible(t.msgBox, msg != "")
 
+	rec := ""
 	if c.rec != nil {
 		rs := c.rec.sink.Status()
 		el := rs.Elapsed
 		if el == 0 {
 			el = now.Sub(c.rec.start)
 		}
-		t.recText.Text = clock(el) + " " + byteSize(rs.Bytes)
-		t.recBtn.SetIcon(theme.MediaStopIcon())
-		t.recBtn.tip = "Stop recording (R)"
-	} else {
-		t.recText.Text = ""
-		t.recBtn.SetIcon(recordIcon)
-		t.recBtn.tip = "Record (R)"
+		rec = clock(el) + " " + byteSize(rs.Bytes)
 	}
-	t.recText.Refresh()
+	if t.recText.Text != rec {
+		t.recText.Text = rec
+		t.recText.Refresh()
+	}
+	if on := c.rec != nil; on != t.recOn || t.recBtn.Icon == nil {
+		t.recOn = on
+		if on {
+			t.recBtn.tip = "Stop recording (R)"
+			t.recBtn.SetIcon(theme.MediaStopIcon())
+		} else {
+			t.recBtn.tip = "Record (R)"
+			t.recBtn.SetIcon(recordIcon())
+		}
+	}
 	setVisible(t.recDot, c.rec != nil)
 
 	if c.ui.showStats {

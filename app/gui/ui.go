@@ -28,12 +28,13 @@ type UI struct {
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
 	bg          sync.WaitGroup                    // background work in flight
 
-	cams      []*camera
-	selected  *camera
-	focused   *camera
-	showStats bool
-	closing   bool
-	modal     int // dialogs open: shortcuts are off meanwhile
+	cams         []*camera
+	selected     *camera
+	focused      *camera
+	showStats    bool
+	closing      bool
+	modal        int  // dialogs open: shortcuts are off meanwhile
+	allRecording bool // the record-all button shows stop
 
 	tips      *tipLayer
 	toast     *toast
@@ -125,7 +126,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 }
 
 func (ui *UI) newToolbar() fyne.CanvasObject {
-	ui.recAllBtn = newIconButton(ui.tips, recordIcon, "Record all cameras", ui.toggleRecordAll)
+	ui.recAllBtn = newIconButton(ui.tips, recordIcon(), "Record all cameras", ui.toggleRecordAll)
 	snap := newIconButton(ui.tips, theme.MediaPhotoIcon(), "Snapshot of the selected camera (S)", func() {
 		if c := ui.current(); c != nil {
 			c.snapshot()
@@ -172,12 +173,15 @@ func (ui *UI) refreshAll() {
 	for _, c := range ui.cams {
 		all = all && c.rec != nil
 	}
-	if all {
-		ui.recAllBtn.SetIcon(theme.MediaStopIcon())
-		ui.recAllBtn.tip = "Stop all recordings"
-	} else {
-		ui.recAllBtn.SetIcon(recordIcon)
-		ui.recAllBtn.tip = "Record all cameras"
+	if all != ui.allRecording {
+		ui.allRecording = all
+		if all {
+			ui.recAllBtn.tip = "Stop all recordings"
+			ui.recAllBtn.SetIcon(theme.MediaStopIcon())
+		} else {
+			ui.recAllBtn.tip = "Record all cameras"
+			ui.recAllBtn.SetIcon(recordIcon())
+		}
 	}
 }
 
