@@ -66,7 +66,7 @@ func Main(args []string) int {
 	defer signal.Stop(sig)
 	go func() {
 		if _, ok := <-sig; ok {
-			fyne.Do(ui.requestClose)
+			ui.do(ui.requestClose)
 		}
 	}()
 

@@ -136,7 +136,7 @@ func (ui *UI) newToolbar() fyne.CanvasObject {
 	ui.statsBtn = newIconButton(ui.tips, theme.InfoIcon(), "Show stats on every tile: fps, bitrate, resolution, latency", ui.toggleStats)
 	full := newIconButton(ui.tips, theme.ViewFullScreenIcon(), "Full screen (F11)", ui.toggleFullScreen)
 	hint := widget.NewLabel("Double-click a camera to focus it · R record · S snapshot · F11 full screen")
-	hint.Importance = widget.LowImportance
+	hint.SizeName = theme.SizeNameCaptionText
 	hint.Truncation = fyne.TextTruncateEllipsis
 	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, ui.statsBtn, full), nil, hint)
 }
