@@ -96,7 +96,7 @@ func (b *bench) gui(ctx context.Context) error {
 	})
 	camX, ffX := get(cam, func(r guiRun) float64 { return 100 * r.x }), get(ff, func(r guiRun) float64 { return 100 * r.x })
 	camM, ffM := get(cam, func(r guiRun) float64 { return 100 * r.moved }), get(ff, func(r guiRun) float64 { return 100 * r.moved })
-	b.note("GUI (7): camdeck's window (1280x760, the grid right of the camera list, tiles about 480x270) and ffplay (640x360 window) "+
+	b.note("GUI (7): camdeck's window (1280x760, the grid right of the camera list, tiles about 525x295) and ffplay (640x360 window) "+
 		"each on the same Xvfb (1280x800), both drawing with Mesa's software OpenGL; %v warm-up, CPU over %v. "+
 		"The X server's own CPU in those windows, not counted above: with camdeck %s, with ffplay %s. "+
 		"Share of the screen that changed in 0.5 s after each run (video playing): camdeck %s, ffplay %s.",
@@ -107,7 +107,7 @@ func (b *bench) gui(ctx context.Context) error {
 
 // guiWarmup leaves time for the window to open, connect and reach a
 // keyframe on every camera.
-func (b *bench) guiWarmup() time.Duration { return max(b.cfg.Warmup, 6*time.Second) }
+func (b *bench) guiWarmup() time.Duration { return max(b.cfg.Warmup, 5*time.Second) }
 
 // writeProfiles writes the profile file of the window: four cameras on the
 // demo camera's 720p25 feed, with folders inside dir.

@@ -16,6 +16,7 @@ type liveRun struct {
 	rss    float64 // bytes, at the end of the window
 	frames int     // decoded over the whole run
 	fps    float64 // decoded per second, measured after the first frame (ffmpeg: over the window)
+	cs     float64 // context switches per second over the window, all threads
 	cam    liveResult
 	err    error
 }
@@ -74,7 +75,9 @@ func (b *bench) measureLive(p *proc, frames func() int) liveRun {
 	if frames != nil {
 		f0 = frames()
 	}
+	cs0 := contextSwitches(p.pid())
 	cpu, err := p.cpuWindow(b.cfg.Window)
+	cs := float64(contextSwitches(p.pid())-cs0) / b.cfg.Window.Seconds()
 	if err != nil {
 		p.stop(5 * time.Second)
 		return failed(err)
@@ -88,7 +91,7 @@ func (b *bench) measureLive(p *proc, frames func() int) liveRun {
 		p.stop(5 * time.Second)
 		return failed(err)
 	}
-	return liveRun{cpu: cpu, rss: float64(rss), fps: fps}
+	return liveRun{cpu: cpu, rss: float64(rss), fps: fps, cs: cs}
 }
 
 func colon(size string) string {
@@ -164,12 +167,14 @@ func (b *bench) liveNotes(cam, ff []liveRun) {
 	ffr := pick(ff, func(r liveRun) float64 { return r.fps })
 	lost := pick(cam, func(r liveRun) float64 { return float64(r.cam.PacketsLost) })
 	drop := pick(cam, func(r liveRun) float64 { return float64(r.cam.Dropped) })
+	camCS, ffCS := pick(cam, func(r liveRun) float64 { return r.cs }), pick(ff, func(r liveRun) float64 { return r.cs })
 	b.note("Live runs (2, 3): each side in its own process on the same shared feed of the demo camera (a process of its own too); "+
 		"%v warm-up, then CPU time (all threads, nanosecond run times from /proc/PID/task/*/schedstat) over %v. "+
 		"Frames per second decoded, 30 when a side keeps up: camdeck %s (after its first frame), ffmpeg %s (over the window, from its progress lines). "+
-		"camdeck packets lost %s, units dropped by its queue %s.",
+		"camdeck packets lost %s, units dropped by its queue %s. Context switches per second (all threads): camdeck %s, ffmpeg %s.",
 		b.cfg.Warmup, b.cfg.Window, summarize(cf).format("%.1f", ""), summarize(ffr).format("%.1f", ""),
-		summarize(lost).format("%.0f", ""), summarize(drop).format("%.0f", ""))
+		summarize(lost).format("%.0f", ""), summarize(drop).format("%.0f", ""),
+		summarize(camCS).format("%.0f", ""), summarize(ffCS).format("%.0f", ""))
 }
 
 // pick maps runs to one figure each; failed runs give NaN.

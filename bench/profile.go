@@ -24,6 +24,9 @@ type profileSpec struct {
 	ref         []string // ffmpeg arguments
 	cameras     int      // cameras camdeck's run has (its figures are divided by it); 0 means 1
 	dur         time.Duration
+	// alt, when set, profiles camdeck once more with these environment
+	// variables (a what-if, such as GOMAXPROCS=1), as a third column.
+	alt []string
 }
 
 // profileRun profiles one path outside the measured runs, each in runs of
@@ -47,26 +50,36 @@ func (b *bench) profileRun(sp profileSpec) string {
 
 	if _, err := exec.LookPath("perf"); err == nil {
 		camPath := filepath.Join(dir, sp.name+".perf.data")
-		cam, err := b.perfHelper(sp.args, camPath, sp.dur)
+		cam, err := b.perfHelper(nil, sp.args, camPath, sp.dur)
 		if err != nil {
 			log.Printf("  profile %s: perf: %v", sp.name, err)
 		}
-		var ref map[string]float64
+		var ref, alt *perfProfile
 		refPath := filepath.Join(dir, sp.name+"-ffmpeg.perf.data")
 		if sp.ref != nil && err == nil {
 			if ref, err = b.perfFFmpeg(sp.ref, refPath, sp.dur); err != nil {
 				log.Printf("  profile %s: perf ffmpeg: %v", sp.name, err)
 			}
 		}
-		if cam != nil && sp.cameras > 1 {
-			for k := range cam {
-				cam[k] /= float64(sp.cameras)
+		if sp.alt != nil && cam != nil {
+			if alt, err = b.perfHelper(sp.alt, sp.args, filepath.Join(dir, sp.name+"-alt.perf.data"), sp.dur); err != nil {
+				log.Printf("  profile %s: perf %v: %v", sp.name, sp.alt, err)
 			}
+		}
+		if cam != nil && sp.cameras > 1 {
+			cam.scale(1 / float64(sp.cameras))
 			fmt.Fprintf(&s, "camdeck's figures are per camera: its run's divided by %d.\n\n", sp.cameras)
 		}
 		if cam != nil {
+			cols := []column{{"camdeck", cam}}
+			if ref != nil {
+				cols = append(cols, column{"ffmpeg", ref})
+			}
+			if alt != nil {
+				cols = append(cols, column{"camdeck, " + strings.Join(sp.alt, " "), alt})
+			}
 			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; `%s`%s):\n\n%s\n",
-				perfFreq, rel(camPath), orEmpty(ref != nil, ", `"+rel(refPath)+"`"), dsoTable(cam, ref))
+				perfFreq, rel(camPath), orEmpty(ref != nil, ", `"+rel(refPath)+"`"), dsoTable(cols))
 			out, err := exec.Command("perf", "report", "-i", camPath, "--no-children", "--sort", "dso,sym",
 				"--percent-limit", "1.5", "--stdio").Output()
 			if err == nil {
@@ -100,8 +113,8 @@ func orEmpty(ok bool, s string) string {
 
 // perfHelper samples a helper run with perf once it is ready and returns
 // its CPU by shared object.
-func (b *bench) perfHelper(args []string, path string, dur time.Duration) (map[string]float64, error) {
-	p, err := startProc(nil, b.helper, args...)
+func (b *bench) perfHelper(env, args []string, path string, dur time.Duration) (*perfProfile, error) {
+	p, err := startProc(env, b.helper, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +127,7 @@ func (b *bench) perfHelper(args []string, path string, dur time.Duration) (map[s
 }
 
 // perfFFmpeg samples ffmpeg after the warm-up.
-func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (map[string]float64, error) {
+func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (*perfProfile, error) {
 	p, err := startProc(nil, "ffmpeg", args...)
 	if err != nil {
 		return nil, err
@@ -127,9 +140,30 @@ func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (map[s
 	return perfRecord(p.pid(), path, dur)
 }
 
+// perfProfile is a process's CPU by stage, in fractions of one core, and
+// its context switches per second over the same time.
+type perfProfile struct {
+	cpu      map[string]float64
+	switches float64
+}
+
+func (p *perfProfile) scale(k float64) {
+	for s := range p.cpu {
+		p.cpu[s] *= k
+	}
+	p.switches *= k
+}
+
+// column is one side of a profile table.
+type column struct {
+	name string
+	p    *perfProfile
+}
+
 // perfRecord samples a process for dur and returns its CPU by shared
-// object, in fractions of one core.
-func perfRecord(pid int, path string, dur time.Duration) (map[string]float64, error) {
+// object.
+func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
+	cs0 := contextSwitches(pid)
 	perf, err := startProc(nil, "perf", "record", "-q", "-F", strconv.Itoa(perfFreq), "-o", path,
 		"-p", strconv.Itoa(pid), "--", "sleep", fmt.Sprint(dur.Seconds()))
 	if err != nil {
@@ -138,6 +172,7 @@ func perfRecord(pid int, path string, dur time.Duration) (map[string]float64, er
 	if _, _, err := perf.wait(dur + 30*time.Second); err != nil {
 		return nil, err
 	}
+	switches := float64(contextSwitches(pid)-cs0) / dur.Seconds()
 	out, err := exec.Command("perf", "report", "-i", path, "--no-children", "--sort", "dso", "-n", "--stdio").Output()
 	if err != nil {
 		return nil, fmt.Errorf("bench: perf report: %w", err)
@@ -154,7 +189,7 @@ func perfRecord(pid int, path string, dur time.Duration) (map[string]float64, er
 		}
 		cpu[stage(strings.Join(f[2:], " "))] += float64(n) / (perfFreq * dur.Seconds())
 	}
-	return cpu, nil
+	return &perfProfile{cpu: cpu, switches: switches}, nil
 }
 
 // stage names what a shared object does on these paths.
@@ -182,39 +217,69 @@ func stage(dso string) string {
 	return "other (" + dso + ")"
 }
 
-// dsoTable renders camdeck's and the reference's CPU by stage.
-func dsoTable(cam, ref map[string]float64) string {
-	keys := map[string]bool{}
-	for k := range cam {
-		keys[k] = true
-	}
-	for k := range ref {
-		keys[k] = true
+// dsoTable renders the CPU by stage of each column.
+func dsoTable(cols []column) string {
+	total := map[string]float64{}
+	for _, c := range cols {
+		for k, v := range c.p.cpu {
+			total[k] += v
+		}
 	}
 	var list []string
-	for k := range keys {
-		list = append(list, k)
-	}
-	sort.Slice(list, func(i, j int) bool { return cam[list[i]]+ref[list[i]] > cam[list[j]]+ref[list[j]] })
-	var s strings.Builder
-	s.WriteString("| stage | camdeck | ffmpeg |\n|---|---|---|\n")
-	var tc, tr float64
-	for _, k := range list {
-		if cam[k]+ref[k] < 0.001 {
-			continue
+	for k, v := range total {
+		if v >= 0.001 {
+			list = append(list, k)
 		}
-		tc, tr = tc+cam[k], tr+ref[k]
-		fmt.Fprintf(&s, "| %s | %.1f%% | %s |\n", k, 100*cam[k], orDash(ref != nil, 100*ref[k]))
 	}
-	fmt.Fprintf(&s, "| **total** | **%.1f%%** | **%s** |\n", 100*tc, orDash(ref != nil, 100*tr))
+	sort.Slice(list, func(i, j int) bool { return total[list[i]] > total[list[j]] })
+	var s strings.Builder
+	s.WriteString("| stage |")
+	for _, c := range cols {
+		s.WriteString(" " + c.name + " |")
+	}
+	s.WriteString("\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	for _, k := range list {
+		s.WriteString("| " + k + " |")
+		for _, c := range cols {
+			fmt.Fprintf(&s, " %.1f%% |", 100*c.p.cpu[k])
+		}
+		s.WriteString("\n")
+	}
+	s.WriteString("| **total** |")
+	for _, c := range cols {
+		t := 0.0
+		for _, v := range c.p.cpu {
+			t += v
+		}
+		fmt.Fprintf(&s, " **%.1f%%** |", 100*t)
+	}
+	s.WriteString("\n| context switches per second (all threads) |")
+	for _, c := range cols {
+		fmt.Fprintf(&s, " %.0f |", c.p.switches)
+	}
+	s.WriteString("\n")
 	return s.String()
 }
 
-func orDash(ok bool, v float64) string {
-	if !ok {
-		return "–"
+// contextSwitches counts the voluntary and involuntary context switches
+// of all of a process's threads so far.
+func contextSwitches(pid int) int64 {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	ents, _ := os.ReadDir(dir)
+	var n int64
+	for _, e := range ents {
+		b, err := os.ReadFile(dir + "/" + e.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
+				c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				n += c
+			}
+		}
 	}
-	return fmt.Sprintf("%.1f%%", v)
+	return n
 }
 
 // pprofHelper runs the helper with a Go CPU profile of its measured phase.
@@ -274,6 +339,7 @@ func (b *bench) profileLive(url string) {
 		ref: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
 			"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-"),
 		dur: 10 * time.Second,
+		alt: []string{"GOMAXPROCS=1"},
 	})
 	if s != "" {
 		b.extra = append(b.extra, s)
