@@ -137,6 +137,7 @@ func (b *bench) write(took time.Duration, before, after []string) error {
 		m.LoadAvg, orNone(before), orNone(after))
 	fmt.Fprintf(&s, "Figures: median of the runs, (min–max). Ratios are camdeck / reference, ")
 	fmt.Fprintf(&s, "taken run by run with the two sides run back to back, alternating which goes first.\n\n")
+	sortRows(b.rows)
 	s.WriteString(markdown(b.rows))
 	if len(b.notes) > 0 {
 		s.WriteString("\n## Notes\n\n")

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"math"
 	"time"
 )
-
-var mathNaN = math.NaN()
 
 // decode measures figure 1: how fast each side decodes the 1080p30 clip to
 // RGBA, from a file, with the same number of threads. Both are timed the

@@ -90,9 +90,6 @@ func trialOrder(i int, a, b func()) {
 	}
 }
 
-// nan is the value of a failed run.
-func nan() float64 { return mathNaN }
-
 // liveResult is the helper's report of a live run (see cmd/camdeck-bench).
 type liveResult struct {
 	Cameras     int     `json:"cameras"`

@@ -65,6 +65,9 @@ func ratios(a, b []float64) []float64 {
 	return out
 }
 
+// nan is the value of a failed run.
+func nan() float64 { return math.NaN() }
+
 // scaled multiplies every value by k.
 func scaled(xs []float64, k float64) []float64 {
 	out := make([]float64, len(xs))

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +29,31 @@ func goal(text string, ok bool) string {
 		return text + ": " + met
 	}
 	return text + ": " + missed
+}
+
+// sortRows puts rows in the order of their figure numbers ("3d." after
+// "3c."), whichever part measured them first; rows without one go last.
+func sortRows(rows []row) {
+	key := func(r row) (int, string) {
+		label, _, _ := strings.Cut(r.Metric, " ")
+		i := 0
+		for i < len(label) && label[i] >= '0' && label[i] <= '9' {
+			i++
+		}
+		n, err := strconv.Atoi(label[:i])
+		if err != nil {
+			return 1 << 30, r.Metric
+		}
+		return n, label[i:]
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		ni, si := key(rows[i])
+		nj, sj := key(rows[j])
+		if ni != nj {
+			return ni < nj
+		}
+		return si < sj
+	})
 }
 
 // markdown renders rows as a Markdown table.
