@@ -16,25 +16,31 @@ import (
 // 30 fps work or the 100 Hz scheduler tick.
 const perfFreq = 499
 
-// profileSpec says what to profile: camdeck's helper (args), and the
-// reference command doing the same job (ffmpeg), or nil.
-type profileSpec struct {
-	title, name string
-	args        []string // camdeck-bench arguments
-	ref         []string // ffmpeg arguments
-	cameras     int      // cameras camdeck's run has (its figures are divided by it); 0 means 1
-	dur         time.Duration
-	// alt, when set, profiles camdeck once more with these environment
-	// variables (a what-if, such as GOMAXPROCS=1), as a third column.
-	alt []string
+// profileSide is one process a profile samples: camdeck's helper (args)
+// or ffmpeg (ffmpeg), with its environment and the cameras it has (its
+// figures are divided by them, to read per camera).
+type profileSide struct {
+	label   string
+	env     []string
+	args    []string // camdeck-bench arguments
+	ffmpeg  []string // or ffmpeg's
+	cameras int
 }
 
-// profileRun profiles one path outside the measured runs, each in runs of
-// its own: perf on camdeck's helper and on ffmpeg doing the same work,
-// which splits their CPU by shared object (decoding in libavcodec,
+// profileSpec says what to profile: the sides of the table (the first is
+// camdeck's, whose hottest symbols and Go profile are shown too).
+type profileSpec struct {
+	title, name string
+	sides       []profileSide
+	dur         time.Duration
+}
+
+// profileRun profiles one path outside the measured runs, each side in a
+// run of its own: perf on camdeck's helper and on ffmpeg doing the same
+// work, which splits their CPU by shared object (decoding in libavcodec,
 // conversion in libswscale, camdeck's Go code, the kernel) into
-// comparable shares of a core; then a Go CPU profile (pprof) of the helper
-// for its Go side. It returns a Markdown section for the results.
+// comparable shares of a core; then a Go CPU profile (pprof) of the
+// helper for its Go side. It returns a Markdown section for the results.
 func (b *bench) profileRun(sp profileSpec) string {
 	dir, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "profiles"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -42,62 +48,59 @@ func (b *bench) profileRun(sp profileSpec) string {
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "<details><summary>Profile: %s</summary>\n\n", sp.title)
-	fmt.Fprintf(&s, "camdeck: `camdeck-bench %s`", strings.Join(sp.args, " "))
-	if sp.ref != nil {
-		fmt.Fprintf(&s, "; reference: `ffmpeg %s`", strings.Join(sp.ref, " "))
+	for _, side := range sp.sides {
+		cmd := "camdeck-bench " + strings.Join(side.args, " ")
+		if side.ffmpeg != nil {
+			cmd = "ffmpeg " + strings.Join(side.ffmpeg, " ")
+		}
+		fmt.Fprintf(&s, "- %s: `%s%s`\n", side.label, orEmpty(side.env != nil, strings.Join(side.env, " ")+" "), cmd)
 	}
-	fmt.Fprintf(&s, "; %v per profile, each in a run of its own.\n\n", sp.dur)
+	fmt.Fprintf(&s, "\n%v per profile, each in a run of its own, after the warm-up.\n\n", sp.dur)
 
+	main := sp.sides[0]
 	if _, err := exec.LookPath("perf"); err == nil {
-		camPath := filepath.Join(dir, sp.name+".perf.data")
-		cam, err := b.perfHelper(nil, sp.args, camPath, sp.dur)
-		if err != nil {
-			log.Printf("  profile %s: perf: %v", sp.name, err)
-		}
-		var ref, alt *perfProfile
-		refPath := filepath.Join(dir, sp.name+"-ffmpeg.perf.data")
-		if sp.ref != nil && err == nil {
-			if ref, err = b.perfFFmpeg(sp.ref, refPath, sp.dur); err != nil {
-				log.Printf("  profile %s: perf ffmpeg: %v", sp.name, err)
+		var cols []column
+		var files []string
+		for i, side := range sp.sides {
+			path := filepath.Join(dir, fmt.Sprintf("%s-%d.perf.data", sp.name, i+1))
+			var p *perfProfile
+			var err error
+			if side.ffmpeg != nil {
+				p, err = b.perfFFmpeg(side.ffmpeg, path, sp.dur)
+			} else {
+				p, err = b.perfHelper(side.env, side.args, path, sp.dur)
 			}
-		}
-		if sp.alt != nil && cam != nil {
-			if alt, err = b.perfHelper(sp.alt, sp.args, filepath.Join(dir, sp.name+"-alt.perf.data"), sp.dur); err != nil {
-				log.Printf("  profile %s: perf %v: %v", sp.name, sp.alt, err)
+			if err != nil {
+				log.Printf("  profile %s (%s): perf: %v", sp.name, side.label, err)
+				continue
 			}
-		}
-		if cam != nil && sp.cameras > 1 {
-			cam.scale(1 / float64(sp.cameras))
-			fmt.Fprintf(&s, "camdeck's figures are per camera: its run's divided by %d.\n\n", sp.cameras)
-		}
-		if cam != nil {
-			cols := []column{{"camdeck", cam}}
-			if ref != nil {
-				cols = append(cols, column{"ffmpeg", ref})
+			if side.cameras > 1 {
+				p.scale(1 / float64(side.cameras))
 			}
-			if alt != nil {
-				cols = append(cols, column{"camdeck, " + strings.Join(sp.alt, " "), alt})
-			}
-			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; `%s`%s):\n\n%s\n",
-				perfFreq, rel(camPath), orEmpty(ref != nil, ", `"+rel(refPath)+"`"), dsoTable(cols))
-			out, err := exec.Command("perf", "report", "-i", camPath, "--no-children", "--sort", "dso,sym",
-				"--percent-limit", "1.5", "--stdio").Output()
+			cols = append(cols, column{side.label, p})
+			files = append(files, "`"+rel(path)+"`")
+		}
+		if len(cols) > 0 {
+			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; %s):\n\n%s\n",
+				perfFreq, strings.Join(files, ", "), dsoTable(cols))
+			out, err := exec.Command("perf", "report", "-i", filepath.Join(dir, sp.name+"-1.perf.data"), "--no-children",
+				"--sort", "dso,sym", "--percent-limit", "1.5", "--stdio").Output()
 			if err == nil {
-				fmt.Fprintf(&s, "camdeck's hottest symbols (libav's are stripped and show as addresses; "+
+				fmt.Fprintf(&s, "Hottest symbols of %s (libav's are stripped and show as addresses; "+
 					"`finish_task_switch` is CPU charged to thread wake-ups and switches):\n\n```\n%s```\n\n",
-					perfTable(string(out)))
+					main.label, perfTable(string(out)))
 			}
 		}
 	}
 
 	pprofPath := filepath.Join(dir, sp.name+".pprof")
-	if err := b.pprofHelper(sp.args, pprofPath, sp.dur); err != nil {
+	if err := b.pprofHelper(main.env, main.args, pprofPath, sp.dur); err != nil {
 		log.Printf("  profile %s: pprof: %v", sp.name, err)
 	} else {
 		out, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=32", b.helper, pprofPath).Output()
 		if err == nil {
-			fmt.Fprintf(&s, "Go CPU profile (`%s`, `go tool pprof -top -cum`; cgo calls count under their Go caller, "+
-				"libav's own threads are not seen):\n\n```\n%s```\n\n", rel(pprofPath), pprofTop(string(out)))
+			fmt.Fprintf(&s, "Go CPU profile of %s (`%s`, `go tool pprof -top -cum`; cgo calls count under their Go caller, "+
+				"libav's own threads are not seen):\n\n```\n%s```\n\n", main.label, rel(pprofPath), pprofTop(string(out)))
 		}
 	}
 	s.WriteString("</details>\n")
@@ -283,8 +286,8 @@ func contextSwitches(pid int) int64 {
 }
 
 // pprofHelper runs the helper with a Go CPU profile of its measured phase.
-func (b *bench) pprofHelper(args []string, path string, dur time.Duration) error {
-	p, err := startProc(nil, b.helper, append(args, "-cpuprofile", path)...)
+func (b *bench) pprofHelper(env, args []string, path string, dur time.Duration) error {
+	p, err := startProc(env, b.helper, append(args, "-cpuprofile", path)...)
 	if err != nil {
 		return err
 	}
@@ -330,16 +333,20 @@ func rel(path string) string {
 }
 
 // profileLive profiles the live path: one 1080p30 camera shown as a tile,
-// and ffmpeg doing the same.
+// ffmpeg doing the same, and camdeck on one Go thread (GOMAXPROCS=1), the
+// what-if that tells the Go scheduler's share.
 func (b *bench) profileLive(url string) {
 	log.Printf("  profiling the live path")
+	cam := []string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()}
 	s := b.profileRun(profileSpec{
 		title: "live path, one 1080p30 camera → 640x360 tile", name: "live",
-		args: []string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()},
-		ref: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
-			"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-"),
+		sides: []profileSide{
+			{label: "camdeck", args: cam},
+			{label: "ffmpeg", ffmpeg: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
+				"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")},
+			{label: "camdeck, GOMAXPROCS=1", env: []string{"GOMAXPROCS=1"}, args: cam},
+		},
 		dur: 10 * time.Second,
-		alt: []string{"GOMAXPROCS=1"},
 	})
 	if s != "" {
 		b.extra = append(b.extra, s)
