@@ -96,6 +96,8 @@ func TestLiveRate(t *testing.T) {
 			if ds.Width != 1280 || ds.Height != 720 || ds.LatencyP50 <= 0 {
 				t.Fatalf("decoder stats %+v", ds)
 			}
+			t.Logf("%s: %d frames in 10 s, measured %.2f fps, %.2f Mbit/s, latency p50 %v p95 %v p99 %v",
+				tr, got, st.MeasuredFPS, st.Bitrate/1e6, ds.LatencyP50, ds.LatencyP95, ds.LatencyP99)
 		})
 	}
 }
