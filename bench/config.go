@@ -45,7 +45,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.DurationVar(&c.Window, "window", 6*time.Second, "live runs: measured window")
 	fs.IntVar(&c.FirstRuns, "first-runs", 10, "time-to-first-frame trials per side")
 	counts := fs.String("record-counts", "8,16,32,64,128", "recording scale test: camera counts")
-	fs.DurationVar(&c.ScaleHold, "record-hold", 10*time.Second, "recording scale test: time per count")
+	fs.DurationVar(&c.ScaleHold, "record-hold", 8*time.Second, "recording scale test: time per count")
 	fs.IntVar(&c.Threads, "threads", runtime.NumCPU(), "decoder threads, both sides")
 	only := fs.String("only", "", "comma-separated parts to run: "+strings.Join(metricNames, ","))
 	fs.StringVar(&c.Out, "out", "", "results file (default bench/results.md; quick: the cache folder)")

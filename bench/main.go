@@ -34,6 +34,7 @@ type bench struct {
 
 	// Figures one part measures and another reports.
 	liveRSS   []float64 // camdeck, one live camera (bytes), from the live runs
+	live4RSS  []float64 // camdeck, four live cameras
 	ffLiveRSS []float64 // ffmpeg, one live stream
 	recRSS    []float64 // ffmpeg -c copy, one stream
 	scaleRuns []scaleRun

@@ -102,7 +102,51 @@ func (b *bench) gui(ctx context.Context) error {
 		"Share of the screen that changed in 0.5 s after each run (video playing): camdeck %s, ffplay %s.",
 		b.guiWarmup(), b.cfg.Window, summarize(camX).format("%.1f", "%"), summarize(ffX).format("%.1f", "%"),
 		summarize(camM).format("%.0f", "%"), summarize(ffM).format("%.0f", "%"))
+	if b.cfg.Profile {
+		b.profileGUI(x, bin, dir, srv.url)
+	}
 	return nil
+}
+
+// profileGUI splits the window's CPU and ffplay's by shared object with
+// perf: decoding, scaling, drawing through Mesa, Fyne and the engine.
+func (b *bench) profileGUI(x *xserver, bin, dir, url string) {
+	if _, err := exec.LookPath("perf"); err != nil {
+		return
+	}
+	log.Printf("  profiling the window")
+	const dur = 10 * time.Second
+	if err := os.MkdirAll(filepath.Join(b.cfg.Cache, "profiles"), 0o755); err != nil {
+		return
+	}
+	prof := func(p *proc, name string) *perfProfile {
+		defer p.stop(30 * time.Second)
+		time.Sleep(time.Until(p.start.Add(b.guiWarmup())))
+		pp, err := perfRecord(p.pid(), filepath.Join(b.cfg.Cache, "profiles", name+".perf.data"), dur)
+		if err != nil {
+			log.Printf("  profile %s: %v", name, err)
+		}
+		return pp
+	}
+	cam, err := startProc(b.guiEnv(x, dir), bin)
+	if err != nil {
+		return
+	}
+	camP := prof(cam, "gui-camdeck")
+	ff, err := startProc([]string{"DISPLAY=" + x.display, "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
+	if err != nil {
+		return
+	}
+	ffP := prof(ff, "gui-ffplay")
+	if camP == nil || ffP == nil {
+		return
+	}
+	camP.scale(1.0 / guiCameras)
+	b.extra = append(b.extra, fmt.Sprintf("<details><summary>Profile: the window with %d × 720p25 against ffplay</summary>\n\n"+
+		"camdeck's figures are per camera (its window's divided by %d); ffplay shows one stream. %v each, after the warm-up, "+
+		"`perf record -F %d -p PID` (`%s`).\n\n%s\n</details>\n",
+		guiCameras, guiCameras, dur, perfFreq, rel(filepath.Join(b.cfg.Cache, "profiles", "gui-*.perf.data")),
+		dsoTable([]column{{"camdeck, per camera", camP}, {"ffplay", ffP}})))
 }
 
 // guiWarmup leaves time for the window to open, connect and reach a
@@ -127,10 +171,9 @@ func writeProfiles(dir, url string) error {
 	return nil
 }
 
-// camGUI runs the window with its own HOME and config folder.
+// camGUI runs the window.
 func (b *bench) camGUI(x *xserver, bin, dir string, i int) guiRun {
-	env := []string{"DISPLAY=" + x.display, "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config")}
-	p, err := startProc(env, bin)
+	p, err := startProc(b.guiEnv(x, dir), bin)
 	if err != nil {
 		return guiRun{err: err}
 	}
@@ -139,13 +182,22 @@ func (b *bench) camGUI(x *xserver, bin, dir string, i int) guiRun {
 
 // ffplayGUI runs ffplay on one of the same streams at a tile's size.
 func (b *bench) ffplayGUI(x *xserver, url, dir string, i int) guiRun {
-	env := []string{"DISPLAY=" + x.display, "HOME=" + dir}
-	p, err := startProc(env, "ffplay", "-hide_banner", "-loglevel", "error", "-nostats", "-an", "-sn",
-		"-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-x", "640", "-y", "360", "-left", "0", "-top", "0", url)
+	p, err := startProc([]string{"DISPLAY=" + x.display, "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
 	if err != nil {
 		return guiRun{err: err}
 	}
 	return b.measureGUI(x, p, dir, fmt.Sprintf("ffplay-%d", i+1))
+}
+
+// guiEnv runs the window on x with its own HOME and config folder.
+func (b *bench) guiEnv(x *xserver, dir string) []string {
+	return []string{"DISPLAY=" + x.display, "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config")}
+}
+
+// ffplayArgs shows one stream at a tile's size.
+func (b *bench) ffplayArgs(url string) []string {
+	return []string{"-hide_banner", "-loglevel", "error", "-nostats", "-an", "-sn",
+		"-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-x", "640", "-y", "360", "-left", "0", "-top", "0", url}
 }
 
 func (b *bench) measureGUI(x *xserver, p *proc, dir, name string) guiRun {

@@ -10,6 +10,10 @@ import (
 // tile is the display size of a grid tile: what the live figures decode to.
 const tile = "640x360"
 
+// gridCameras is the cameras of a 2x2 grid: the live figure per camera
+// with several in one process, as the window runs them.
+const gridCameras = 4
+
 // liveRun is what one live run of either side measured.
 type liveRun struct {
 	cpu    float64 // cores, over the window
@@ -111,20 +115,24 @@ func (b *bench) live(ctx context.Context) error {
 	}
 	defer srv.close()
 	n := b.cfg.Runs
-	cam, ff, full := make([]liveRun, n), make([]liveRun, n), make([]liveRun, n)
+	cam, ff, full, four := make([]liveRun, n), make([]liveRun, n), make([]liveRun, n), make([]liveRun, n)
 	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		trialOrder(i, func() { cam[i] = b.camLive(srv.url, 1, tile) }, func() { ff[i] = b.ffLive(srv.url) })
+		trialOrder(i, func() {
+			cam[i] = b.camLive(srv.url, 1, tile)
+			four[i] = b.camLive(srv.url, gridCameras, tile)
+		}, func() { ff[i] = b.ffLive(srv.url) })
 		full[i] = b.camLive(srv.url, 1, "full")
-		for _, r := range []liveRun{cam[i], ff[i], full[i]} {
+		for _, r := range []liveRun{cam[i], ff[i], full[i], four[i]} {
 			if r.err != nil {
 				log.Printf("  live run %d: %v", i+1, r.err)
 			}
 		}
-		log.Printf("  live run %d: camdeck %.1f%% (%d frames, p50 %.1f ms, p99 %.1f ms), ffmpeg %.1f%% (%d frames); full size p50 %.1f ms",
-			i+1, 100*cam[i].cpu, cam[i].frames, cam[i].cam.P50ms, cam[i].cam.P99ms, 100*ff[i].cpu, ff[i].frames, full[i].cam.P50ms)
+		log.Printf("  live run %d: camdeck %.1f%% (%d frames, p50 %.1f ms, p99 %.1f ms), 4 cameras %.1f%% (%.0f fps), ffmpeg %.1f%% (%d frames); full size p50 %.1f ms",
+			i+1, 100*cam[i].cpu, cam[i].frames, cam[i].cam.P50ms, cam[i].cam.P99ms, 100*four[i].cpu, four[i].fps,
+			100*ff[i].cpu, ff[i].frames, full[i].cam.P50ms)
 	}
 	camCPU, ffCPU := pick(cam, func(r liveRun) float64 { return 100 * r.cpu }), pick(ff, func(r liveRun) float64 { return 100 * r.cpu })
 	ratio := summarize(ratios(camCPU, ffCPU))
@@ -135,8 +143,21 @@ func (b *bench) live(ctx context.Context) error {
 		Ratio:     ratio.format("%.2f", ""),
 		Goal:      goal("≤ 1.0", ratio.Med <= 1.0),
 	})
+	fourCPU := pick(four, func(r liveRun) float64 { return 100 * r.cpu / gridCameras })
+	fourRatio := summarize(ratios(fourCPU, ffCPU))
+	b.rows = append(b.rows, row{
+		Metric:    fmt.Sprintf("2b. Live CPU per camera with %d × 1080p30 → 640x360 in one process (%% of one core)", gridCameras),
+		Camdeck:   summarize(fourCPU).format("%.1f", "%"),
+		Reference: "ffmpeg as in 2, a process per camera: " + summarize(ffCPU).format("%.1f", "%"),
+		Ratio:     fourRatio.format("%.2f", ""),
+		Goal:      goal("≤ 1.0", fourRatio.Med <= 1.0),
+	})
 	b.liveRSS = pick(cam, func(r liveRun) float64 { return r.rss })
+	b.live4RSS = pick(four, func(r liveRun) float64 { return r.rss })
 	b.ffLiveRSS = pick(ff, func(r liveRun) float64 { return r.rss })
+	fourFPS := pick(four, func(r liveRun) float64 { return r.fps })
+	b.note("Four cameras in one process (2b): frames decoded per second, all cameras together: %s (%d when it keeps up).",
+		summarize(fourFPS).format("%.1f", ""), 30*gridCameras)
 	b.latencyRows(cam, full)
 	b.liveNotes(cam, ff)
 	if b.cfg.Profile {

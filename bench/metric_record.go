@@ -105,7 +105,7 @@ func (b *bench) profileRecord(url string) {
 			{label: "camdeck, 16 cameras, per camera", args: []string{"record", "-url", url, "-n", "16", "-dir", b.recDir("profile-16")}, cameras: 16},
 			{label: "ffmpeg -c copy", ffmpeg: ffCopyArgs(url, filepath.Join(b.recDir("profile-ffmpeg"), "ffmpeg.mp4"))},
 		},
-		dur: 15 * time.Second,
+		dur: 10 * time.Second,
 	})
 	if s != "" {
 		b.extra = append(b.extra, s)

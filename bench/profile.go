@@ -25,6 +25,7 @@ type profileSide struct {
 	args    []string // camdeck-bench arguments
 	ffmpeg  []string // or ffmpeg's
 	cameras int
+	threads bool // list its busiest threads
 }
 
 // profileSpec says what to profile: the sides of the table (the first is
@@ -61,6 +62,7 @@ func (b *bench) profileRun(sp profileSpec) string {
 	if _, err := exec.LookPath("perf"); err == nil {
 		var cols []column
 		var files []string
+		var threads string
 		for i, side := range sp.sides {
 			path := filepath.Join(dir, fmt.Sprintf("%s-%d.perf.data", sp.name, i+1))
 			var p *perfProfile
@@ -78,11 +80,16 @@ func (b *bench) profileRun(sp profileSpec) string {
 				p.scale(1 / float64(side.cameras))
 			}
 			cols = append(cols, column{side.label, p})
+			if i == 0 && side.threads {
+				threads = fmt.Sprintf("Threads of %s that switch most (thread 2 of a Go program is the runtime's sysmon, "+
+					"the first thread it starts):\n\n%s\n", side.label, threadTable(p.threads))
+			}
 			files = append(files, "`"+rel(path)+"`")
 		}
 		if len(cols) > 0 {
 			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; %s):\n\n%s\n",
 				perfFreq, strings.Join(files, ", "), dsoTable(cols))
+			s.WriteString(threads)
 			out, err := exec.Command("perf", "report", "-i", filepath.Join(dir, sp.name+"-1.perf.data"), "--no-children",
 				"--sort", "dso,sym", "--percent-limit", "1.5", "--stdio").Output()
 			if err == nil {
@@ -148,6 +155,14 @@ func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (*perf
 type perfProfile struct {
 	cpu      map[string]float64
 	switches float64
+	threads  []threadStat // busiest first
+}
+
+// threadStat is one thread's share of a process's work over a profile.
+type threadStat struct {
+	order    int // 1 for the main thread, 2 for the next one started, ...
+	switches float64
+	cpu      float64 // of one core
 }
 
 func (p *perfProfile) scale(k float64) {
@@ -166,7 +181,7 @@ type column struct {
 // perfRecord samples a process for dur and returns its CPU by shared
 // object.
 func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
-	cs0 := contextSwitches(pid)
+	cs0, th0 := contextSwitches(pid), threadTimes(pid)
 	perf, err := startProc(nil, "perf", "record", "-q", "-F", strconv.Itoa(perfFreq), "-o", path,
 		"-p", strconv.Itoa(pid), "--", "sleep", fmt.Sprint(dur.Seconds()))
 	if err != nil {
@@ -176,6 +191,7 @@ func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
 		return nil, err
 	}
 	switches := float64(contextSwitches(pid)-cs0) / dur.Seconds()
+	threads := threadDelta(th0, threadTimes(pid), dur)
 	out, err := exec.Command("perf", "report", "-i", path, "--no-children", "--sort", "dso", "-n", "--stdio").Output()
 	if err != nil {
 		return nil, fmt.Errorf("bench: perf report: %w", err)
@@ -192,7 +208,7 @@ func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
 		}
 		cpu[stage(strings.Join(f[2:], " "))] += float64(n) / (perfFreq * dur.Seconds())
 	}
-	return &perfProfile{cpu: cpu, switches: switches}, nil
+	return &perfProfile{cpu: cpu, switches: switches, threads: threads}, nil
 }
 
 // stage names what a shared object does on these paths.
@@ -212,6 +228,18 @@ func stage(dso string) string {
 		return "camdeck Go code (RTSP, depacketize, queues, mux, runtime)"
 	case dso == "ffmpeg":
 		return "ffmpeg's own code"
+	case dso == "camdeck":
+		return "camdeck Go code (Fyne, engine, runtime)"
+	case dso == "ffplay" || strings.HasPrefix(dso, "libSDL2"):
+		return "ffplay and SDL"
+	case strings.Contains(dso, "swrast") || strings.Contains(dso, "gallium") || strings.Contains(dso, "llvmpipe") ||
+		strings.HasPrefix(dso, "libLLVM") || strings.Contains(dso, "dri"):
+		return "drawing: Mesa software OpenGL (llvmpipe)"
+	case strings.HasPrefix(dso, "libGL") || strings.HasPrefix(dso, "libX") || strings.HasPrefix(dso, "libxcb") ||
+		strings.HasPrefix(dso, "libglfw"):
+		return "OpenGL/X11 client libraries"
+	case strings.HasPrefix(dso, "[JIT]") || strings.HasPrefix(dso, "[unknown]"):
+		return "JIT code (llvmpipe shaders) and unknown"
 	case strings.Contains(dso, "kernel"):
 		return "kernel (syscalls, network, scheduling)"
 	case strings.HasPrefix(dso, "libc"):
@@ -261,6 +289,62 @@ func dsoTable(cols []column) string {
 		fmt.Fprintf(&s, " %.0f |", c.p.switches)
 	}
 	s.WriteString("\n")
+	return s.String()
+}
+
+// threadTimes reads every thread's context switches and CPU time.
+func threadTimes(pid int) map[int][2]int64 {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	ents, _ := os.ReadDir(dir)
+	out := map[int][2]int64{}
+	for _, e := range ents {
+		tid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		var cs, ns int64
+		if b, err := os.ReadFile(dir + "/" + e.Name() + "/status"); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if k, v, ok := strings.Cut(l, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
+					c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+					cs += c
+				}
+			}
+		}
+		if b, err := os.ReadFile(dir + "/" + e.Name() + "/schedstat"); err == nil {
+			if f := strings.Fields(string(b)); len(f) > 0 {
+				ns, _ = strconv.ParseInt(f[0], 10, 64)
+			}
+		}
+		out[tid] = [2]int64{cs, ns}
+	}
+	return out
+}
+
+// threadDelta turns two readings into per-thread rates, busiest first.
+func threadDelta(a, b map[int][2]int64, dur time.Duration) []threadStat {
+	var tids []int
+	for tid := range b {
+		tids = append(tids, tid)
+	}
+	sort.Ints(tids)
+	var out []threadStat
+	for i, tid := range tids {
+		out = append(out, threadStat{order: i + 1,
+			switches: float64(b[tid][0]-a[tid][0]) / dur.Seconds(),
+			cpu:      float64(b[tid][1]-a[tid][1]) / float64(dur)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].switches > out[j].switches })
+	return out
+}
+
+// threadTable renders the threads that switch most.
+func threadTable(ts []threadStat) string {
+	var s strings.Builder
+	s.WriteString("| thread (in start order) | context switches/s | CPU, % of one core |\n|---|---|---|\n")
+	for _, t := range ts[:min(len(ts), 5)] {
+		fmt.Fprintf(&s, "| %d | %.0f | %.1f%% |\n", t.order, t.switches, 100*t.cpu)
+	}
 	return s.String()
 }
 
@@ -341,7 +425,7 @@ func (b *bench) profileLive(url string) {
 	s := b.profileRun(profileSpec{
 		title: "live path, one 1080p30 camera → 640x360 tile", name: "live",
 		sides: []profileSide{
-			{label: "camdeck", args: cam},
+			{label: "camdeck", args: cam, threads: true},
 			{label: "ffmpeg", ffmpeg: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
 				"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")},
 			{label: "camdeck, GOMAXPROCS=1", env: []string{"GOMAXPROCS=1"}, args: cam},
