@@ -248,12 +248,14 @@ func (d *Decoder) publish(u *Unit) {
 	if w <= 0 || h <= 0 || w > sw || h > sh {
 		w, h = sw, sh // never upscale here: the screen does that for free
 	}
-	sc, flags := &d.tile, swsTile
-	if w == sw && h == sh {
-		sc, flags = &d.full, swsFull
-	}
 	img := d.Slot.image(w, h)
-	if err := sc.scale(d.frame.UnsafePointer(), img, flags); err != nil {
+	var err error
+	if w == sw && h == sh {
+		err = d.full.scale(d.frame.UnsafePointer(), img, swsFull)
+	} else {
+		err = d.tile.scale2(d.frame.UnsafePointer(), img, swsTile)
+	}
+	if err != nil {
 		d.stats.errors.Add(1)
 		return
 	}

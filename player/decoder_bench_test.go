@@ -6,15 +6,6 @@ import (
 	"time"
 )
 
-// swscale flags the scaling benchmarks compare with the ones camdeck uses
-// (swsTile, swsFull), from libswscale/swscale.h: what a cheaper tile
-// scaler would save.
-const (
-	swsFastBilinear = 1
-	swsPoint        = 0x10
-	swsArea         = 0x20
-)
-
 // decodedFrame decodes the clip's first GOP and returns the decoder, whose
 // last frame the benchmarks scale; the caller closes it with OnStreamEnd.
 func decodedFrame(b *testing.B) (*Decoder, *Track) {
@@ -34,8 +25,8 @@ func decodedFrame(b *testing.B) (*Decoder, *Track) {
 
 // BenchmarkScale measures swscale's conversion of one decoded frame to
 // RGBA: at full size (bicubic, the snapshot and 1:1 path) and down to a
-// 640x360 tile with camdeck's bilinear and with the alternatives. One op
-// is one frame.
+// 640x360 tile in one step with several filters. BenchmarkScaleTwoStep
+// measures the tile path camdeck uses. One op is one frame.
 func BenchmarkScale(b *testing.B) {
 	d, _ := decodedFrame(b)
 	defer d.OnStreamEnd(nil)
@@ -47,7 +38,7 @@ func BenchmarkScale(b *testing.B) {
 		flags int
 	}{
 		{src + "/full/bicubic", w, h, swsFull},
-		{src + "/640x360/bilinear", 640, 360, swsTile},
+		{src + "/640x360/bilinear", 640, 360, swsBilinear},
 		{src + "/640x360/fast_bilinear", 640, 360, swsFastBilinear},
 		{src + "/640x360/area", 640, 360, swsArea},
 		{src + "/640x360/point", 640, 360, swsPoint},
@@ -127,5 +118,28 @@ func BenchmarkSnapshotCopy(b *testing.B) {
 		cp := *img
 		cp.Pix = append([]byte(nil), img.Pix...)
 		_ = cp
+	}
+}
+
+// BenchmarkScaleTwoStep measures scaling a frame to a 640x360 tile in two
+// steps (YUV down, then the unscaled RGBA conversion), as the decoder
+// does, with three filters.
+func BenchmarkScaleTwoStep(b *testing.B) {
+	d, _ := decodedFrame(b)
+	defer d.OnStreamEnd(nil)
+	for _, fl := range []struct {
+		name  string
+		flags int
+	}{{"bilinear", swsBilinear}, {"fast_bilinear", swsFastBilinear}, {"area (camdeck)", swsArea}} {
+		b.Run(fl.name, func(b *testing.B) {
+			var sc scaler
+			defer sc.free()
+			img := image.NewRGBA(image.Rect(0, 0, 640, 360))
+			for b.Loop() {
+				if err := sc.scale2(d.last.UnsafePointer(), img, fl.flags); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,71 @@
+package player
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+)
+
+// TestTileColours: a frame scaled down to a tile keeps the colours of
+// ffmpeg's own decoding and scaling of the same still picture, for limited
+// and full range and both matrices. (Full-size snapshots are checked in
+// app/cli's TestSnapshotColours.)
+func TestTileColours(t *testing.T) {
+	cases := []struct {
+		name string
+		enc  []string
+	}{
+		{"limited range BT.601", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "smpte170m"}},
+		{"full range", []string{"-pix_fmt", "yuvj420p", "-color_range", "pc"}},
+		{"limited range BT.709", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709",
+			"-color_primaries", "bt709", "-color_trc", "bt709"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append([]string{"-f", "lavfi", "-i", "smptehdbars=size=1280x720:rate=25", "-t", "3",
+				"-c:v", "libx264", "-preset", "veryfast", "-g", "25"}, c.enc...)
+			clip := fftest.Make(t, filepath.Join(dir, "clip.mp4"), args...)
+			ref := fftest.Make(t, filepath.Join(dir, "ref.png"), "-i", clip, "-vf", "scale=640:360", "-frames:v", "1")
+
+			cl, err := democam.LoadClip(clip)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := startDemo(t, &democam.Server{Clip: cl})
+			w := watch(t, &Session{URL: srv.URL()})
+			var f *Frame
+			deadline := time.After(10 * time.Second)
+			for f == nil {
+				select {
+				case <-w.dec.Slot.Ready():
+					f = w.dec.Slot.Take()
+				case <-deadline:
+					t.Fatal("no frame")
+				}
+			}
+			if b := f.Image.Bounds(); b.Dx() != 640 || b.Dy() != 360 {
+				t.Fatalf("tile %v, want 640x360", b)
+			}
+			tile := filepath.Join(dir, "tile.png")
+			out, err := os.Create(tile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := png.Encode(out, f.Image); err != nil {
+				t.Fatal(err)
+			}
+			out.Close()
+			psnr := fftest.PSNR(t, tile, ref)
+			t.Logf("PSNR %.2f dB", psnr)
+			if psnr < 35 {
+				t.Fatalf("PSNR %.2f dB against ffmpeg's scaled decoding, want >= 35", psnr)
+			}
+		})
+	}
+}
