@@ -69,6 +69,7 @@ func (b *bench) run(ctx context.Context) error {
 	others := busyProcesses(isOurs)
 	log.Printf("%d CPUs (%s), load %s; other busy processes: %s",
 		b.machine.CPUs, b.machine.Model, b.machine.LoadAvg, orNone(others))
+	mon := startMonitor()
 	if err := b.prepare(); err != nil {
 		return err
 	}
@@ -90,6 +91,7 @@ func (b *bench) run(ctx context.Context) error {
 			continue
 		}
 		t := time.Now()
+		mon.setPart(p.name)
 		log.Printf("%s...", p.name)
 		if err := p.run(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -100,8 +102,10 @@ func (b *bench) run(ctx context.Context) error {
 		}
 		log.Printf("%s done in %v", p.name, time.Since(t).Round(time.Second))
 	}
-	othersAfter := busyProcesses(isOurs)
-	return b.write(time.Since(start), others, othersAfter)
+	mon.setPart("")
+	during := mon.report()
+	log.Printf("during the run, %s", during)
+	return b.write(time.Since(start), others, during)
 }
 
 // prepare builds the helper and encodes the clips.
@@ -125,7 +129,7 @@ func (b *bench) prepare() error {
 }
 
 // write prints the table and writes the results file.
-func (b *bench) write(took time.Duration, before, after []string) error {
+func (b *bench) write(took time.Duration, before []string, during string) error {
 	m := b.machine
 	var s strings.Builder
 	fmt.Fprintf(&s, "# camdeck vs FFmpeg: `make bench`\n\n")
@@ -134,8 +138,8 @@ func (b *bench) write(took time.Duration, before, after []string) error {
 	fmt.Fprintf(&s, "- Software: %s, FFmpeg %s (libx264 clips, libavcodec both sides)\n", m.Go, m.FFmpeg)
 	fmt.Fprintf(&s, "- Run: `make bench`%s, %v; %d runs per side, decoder threads %d both sides\n",
 		b.flagsNote(), took.Round(time.Second), b.cfg.Runs, b.cfg.Threads)
-	fmt.Fprintf(&s, "- Load average before: %s; other busy processes before: %s; after: %s\n\n",
-		m.LoadAvg, orNone(before), orNone(after))
+	fmt.Fprintf(&s, "- Load average before: %s; other busy processes before: %s\n", m.LoadAvg, orNone(before))
+	fmt.Fprintf(&s, "- During the run (sampled every %v): %s\n\n", monitorEvery, during)
 	fmt.Fprintf(&s, "Figures: median of the runs, (min–max). Ratios are camdeck / reference, ")
 	fmt.Fprintf(&s, "taken run by run with the two sides run back to back, alternating which goes first.\n\n")
 	sortRows(b.rows)
