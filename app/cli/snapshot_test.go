@@ -16,21 +16,10 @@ import (
 // and BT.709 matrices: a wrong range or matrix costs far more than the
 // 35 dB asked.
 func TestSnapshotColours(t *testing.T) {
-	cases := []struct {
-		name string
-		enc  []string
-	}{
-		{"limited range BT.601", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "smpte170m"}},
-		{"full range", []string{"-pix_fmt", "yuvj420p", "-color_range", "pc"}},
-		{"limited range BT.709", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709",
-			"-color_primaries", "bt709", "-color_trc", "bt709"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+	for _, c := range fftest.ColourCases {
+		t.Run(c.Name, func(t *testing.T) {
 			dir := t.TempDir()
-			args := append([]string{"-f", "lavfi", "-i", "smptehdbars=size=1280x720:rate=25", "-t", "4",
-				"-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "2"}, c.enc...)
-			clip := fftest.Make(t, filepath.Join(dir, "clip.mp4"), args...)
+			clip := fftest.StillClip(t, dir, c, 4)
 			ref := fftest.Make(t, filepath.Join(dir, "ref.png"), "-i", clip, "-frames:v", "1")
 
 			cl, err := democam.LoadClip(clip)

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"math"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,6 +45,31 @@ func Make(t testing.TB, out string, args ...string) string {
 		t.Fatalf("ffmpeg %v: %v\n%s", args, err, stderr)
 	}
 	return out
+}
+
+// ColourCase is one way cameras encode colour: the range (limited "tv" or
+// full "pc") and the YCbCr matrix. Decoding each right takes different
+// conversions, so the colour tests run all of them.
+type ColourCase struct {
+	Name string
+	Args []string // ffmpeg output options
+}
+
+// ColourCases are the encodings colour tests cover.
+var ColourCases = []ColourCase{
+	{"limited range BT.601", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "smpte170m"}},
+	{"full range", []string{"-pix_fmt", "yuvj420p", "-color_range", "pc"}},
+	{"limited range BT.709", []string{"-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709",
+		"-color_primaries", "bt709", "-color_trc", "bt709"}},
+}
+
+// StillClip encodes a still colour-bar picture (1280x720, 25 fps, a
+// keyframe a second, B-frames) as H.264 in dir/clip.mp4 with a colour case.
+func StillClip(t testing.TB, dir string, c ColourCase, seconds int) string {
+	t.Helper()
+	args := append([]string{"-f", "lavfi", "-i", "smptehdbars=size=1280x720:rate=25", "-t", strconv.Itoa(seconds),
+		"-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-bf", "2"}, c.Args...)
+	return Make(t, filepath.Join(dir, "clip.mp4"), args...)
 }
 
 // PSNR compares two pictures in RGB with FFmpeg's psnr filter and returns
