@@ -31,6 +31,12 @@ func Main(args []string) int {
 		fmt.Fprintf(os.Stderr, "camdeck: unknown command %q (camdeck help lists them)\n", args[0])
 		return 2
 	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		// GLFW would panic with a stack trace; say what is wrong instead.
+		fmt.Fprintln(os.Stderr, "camdeck: no display to open the window on (DISPLAY is not set); "+
+			"run it on a desktop, or use a headless command (camdeck help)")
+		return 1
+	}
 	store := &camdeck.Store{}
 	profiles, loadErr := store.Load()
 	var broken *camdeck.BrokenError
