@@ -39,6 +39,24 @@ func startRecord(t *testing.T, args ...string) *recordProc {
 	return p
 }
 
+// waitRecording waits until a recording file appears under dir (its init
+// segment is written with the first keyframe) and returns the time it did:
+// process start-up and connecting are not recording time.
+func waitRecording(t *testing.T, dir string) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.mp4"))
+		if len(files) > 0 {
+			return time.Now()
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no recording started within 30 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func fileDuration(t *testing.T, file string) float64 {
 	t.Helper()
 	r, stderr, err := fftest.Probe(t, 30*time.Second, "-show_format", file)
@@ -88,13 +106,13 @@ func TestRecordThreeCameras(t *testing.T) {
 	}
 }
 
-// TestRecordKill9 kills `camdeck record` without warning after 7 s: the
-// file plays and holds all but the last part.
+// TestRecordKill9 kills `camdeck record` without warning 7 s into the
+// recording: the file plays and holds all but the last part.
 func TestRecordKill9(t *testing.T) {
 	srv := demo(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
-	time.Sleep(7 * time.Second)
+	time.Sleep(time.Until(waitRecording(t, out).Add(7 * time.Second)))
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +129,14 @@ func TestRecordKill9(t *testing.T) {
 	playsToTheEnd(t, files[0])
 }
 
-// TestRecordInterrupt stops `camdeck record` with Ctrl-C: it exits 0,
-// prints the file, and the file is finished (its duration is written).
+// TestRecordInterrupt stops `camdeck record` with Ctrl-C 4 s into the
+// recording: it exits 0, prints the file, and the file is finished (its
+// duration is written).
 func TestRecordInterrupt(t *testing.T) {
 	srv := demo(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
-	time.Sleep(4 * time.Second)
+	time.Sleep(time.Until(waitRecording(t, out).Add(4 * time.Second)))
 	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
