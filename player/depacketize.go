@@ -2,7 +2,6 @@ package player
 
 import (
 	"errors"
-	"time"
 
 	"github.com/pion/rtp"
 )
@@ -25,8 +24,10 @@ func newDepacketizer(t *Track, decode func(*rtp.Packet) ([][]byte, error), isKey
 var errBadPacket = errors.New("bad packet")
 
 // push takes one packet and returns a unit when the packet completes one,
-// nil while more packets are needed, or errBadPacket.
-func (d *depacketizer) push(pkt *rtp.Packet, pts int64, ntp, now time.Time) (*Unit, error) {
+// nil while more packets are needed, or errBadPacket. The caller fills in
+// the unit's NTP and Arrival: looking them up only for the packet that
+// completes a unit keeps the per-packet path short.
+func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 	data, err := d.decode(pkt)
 	if err != nil {
 		for _, e := range needMore {
@@ -45,12 +46,10 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64, ntp, now time.Time) (*Un
 		return nil, nil
 	}
 	return &Unit{
-		Track:   d.track,
-		Data:    copyData(data),
-		PTS:     pts,
-		NTP:     ntp,
-		Arrival: now,
-		Key:     d.isKey(data),
+		Track: d.track,
+		Data:  copyData(data),
+		PTS:   pts,
+		Key:   d.isKey(data),
 	}, nil
 }
 

@@ -3,7 +3,6 @@ package player
 import (
 	"os"
 	"testing"
-	"time"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
@@ -19,13 +18,7 @@ const benchClipEnv = "CAMDECK_BENCH_CLIP"
 // benchClip loads the clip of the hot-path benchmarks.
 func benchClip(b *testing.B) *democam.Clip {
 	b.Helper()
-	var clip *democam.Clip
-	var err error
-	if path := os.Getenv(benchClipEnv); path != "" {
-		clip, err = democam.LoadClip(path)
-	} else {
-		clip, err = democam.DefaultClip()
-	}
+	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,12 +60,11 @@ func BenchmarkDepacketize(b *testing.B) {
 	b.Run(clipName(clip), func(b *testing.B) {
 		b.SetBytes(int64(total / len(units)))
 		b.ReportAllocs()
-		now := time.Now()
 		got := 0
 		for i := 0; b.Loop(); i++ {
 			k := i % len(units)
 			for _, pkt := range units[k] {
-				u, err := d.push(pkt, clip.Frames[k].PTS, time.Time{}, now)
+				u, err := d.push(pkt, clip.Frames[k].PTS)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
@@ -59,7 +58,7 @@ func FuzzDepacketize(f *testing.F) {
 			}
 			var pkt rtp.Packet
 			if pkt.Unmarshal(data[:n]) == nil {
-				u, err := d.push(&pkt, int64(pkt.Timestamp), time.Time{}, time.Time{})
+				u, err := d.push(&pkt, int64(pkt.Timestamp))
 				if err == nil && u != nil && len(u.Data) == 0 {
 					t.Fatal("a unit without data")
 				}

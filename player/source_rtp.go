@@ -191,11 +191,12 @@ func (r *rtpSource) read(conn *net.UDPConn, mt *mediaTrack, timeDec *rtptime.Glo
 			if !ok {
 				continue
 			}
-			un, err := mt.depack.push(p, pts, time.Time{}, timeNow())
+			un, err := mt.depack.push(p, pts)
 			switch {
 			case err != nil:
 				up.badPacket(err)
 			case un != nil:
+				un.Arrival = timeNow()
 				up.unit(un)
 			}
 		}

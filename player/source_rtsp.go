@@ -90,12 +90,13 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 			if !ok {
 				return // no timing yet (the first packets of a B-frame)
 			}
-			ntp, _ := c.PacketNTP(mt.media, pkt)
-			un, err := mt.depack.push(pkt, pts, ntp, timeNow())
+			un, err := mt.depack.push(pkt, pts)
 			switch {
 			case err != nil:
 				up.badPacket(err)
 			case un != nil:
+				un.Arrival = timeNow()
+				un.NTP, _ = c.PacketNTP(mt.media, pkt)
 				up.unit(un)
 			}
 		})

@@ -17,13 +17,7 @@ const benchClipEnv = "CAMDECK_BENCH_CLIP"
 
 func benchClip(b *testing.B) (*democam.Clip, *player.Track) {
 	b.Helper()
-	var clip *democam.Clip
-	var err error
-	if path := os.Getenv(benchClipEnv); path != "" {
-		clip, err = democam.LoadClip(path)
-	} else {
-		clip, err = democam.DefaultClip()
-	}
+	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -39,10 +39,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	file := "" // the built-in clip
 	if len(pos) == 1 {
-		if s.Clip, err = democam.LoadClip(pos[0]); err != nil {
-			return err
-		}
+		file = pos[0]
+	}
+	if s.Clip, err = democam.OpenClip(file); err != nil {
+		return err
 	}
 	if err := s.Start(); err != nil {
 		return err

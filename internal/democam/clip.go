@@ -45,6 +45,14 @@ func DefaultClip() (*Clip, error) {
 	return ParseMP4(assets.DemoClip)
 }
 
+// OpenClip is LoadClip, or DefaultClip when path is empty.
+func OpenClip(path string) (*Clip, error) {
+	if path == "" {
+		return DefaultClip()
+	}
+	return LoadClip(path)
+}
+
 // LoadClip reads an H.264 file, either MP4 or Annex-B.
 func LoadClip(path string) (*Clip, error) {
 	buf, err := os.ReadFile(path)
