@@ -33,12 +33,8 @@ func failed(err error) liveRun {
 // window that follows the warm-up.
 func (b *bench) camLive(url string, n int, size string, extra ...string) liveRun {
 	args := append([]string{"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg()}, extra...)
-	p, err := startProc(nil, b.helper, args...)
+	p, err := b.startHelper(nil, b.cfg.Warmup+30*time.Second, args...)
 	if err != nil {
-		return failed(err)
-	}
-	if err := p.waitLine("ready", b.cfg.Warmup+30*time.Second); err != nil {
-		p.stop(5 * time.Second)
 		return failed(err)
 	}
 	r := b.measureLive(p, nil)

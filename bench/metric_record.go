@@ -126,12 +126,8 @@ func pendingRecorder(runs []liveRun) bool {
 func (b *bench) camRecord(url string, n int) liveRun {
 	dir := b.recDir("cpu")
 	defer os.RemoveAll(dir)
-	p, err := startProc(nil, b.helper, "record", "-url", url, "-n", strconv.Itoa(n), "-dir", dir)
+	p, err := b.startHelper(nil, b.cfg.Warmup+30*time.Second, "record", "-url", url, "-n", strconv.Itoa(n), "-dir", dir)
 	if err != nil {
-		return failed(err)
-	}
-	if err := p.waitLine("ready", b.cfg.Warmup+30*time.Second); err != nil {
-		p.stop(5 * time.Second)
 		return failed(err)
 	}
 	r := b.measureLive(p, nil)
@@ -243,13 +239,8 @@ func (b *bench) scaleRun(srv *server, n int) scaleRun {
 	r := scaleRun{n: n}
 	dir := b.recDir(fmt.Sprintf("scale-%d", n))
 	defer os.RemoveAll(dir)
-	p, err := startProc(nil, b.helper, "record", "-url", srv.url, "-n", strconv.Itoa(n), "-dir", dir)
+	p, err := b.startHelper(nil, 90*time.Second, "record", "-url", srv.url, "-n", strconv.Itoa(n), "-dir", dir)
 	if err != nil {
-		r.err = err
-		return r
-	}
-	if err := p.waitLine("ready", 90*time.Second); err != nil {
-		p.stop(30 * time.Second)
 		r.err = err
 		return r
 	}

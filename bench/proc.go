@@ -90,6 +90,20 @@ func (p *proc) line(timeout time.Duration) (string, error) {
 	}
 }
 
+// startHelper starts camdeck-bench with args and waits, at most within,
+// for it to print "ready"; a helper that does not get ready is stopped.
+func (b *bench) startHelper(env []string, within time.Duration, args ...string) (*proc, error) {
+	p, err := startProc(env, b.helper, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.waitLine("ready", within); err != nil {
+		p.stop(5 * time.Second)
+		return nil, err
+	}
+	return p, nil
+}
+
 // waitLine waits for a stdout line equal to want.
 func (p *proc) waitLine(want string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)

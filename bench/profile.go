@@ -124,14 +124,11 @@ func orEmpty(ok bool, s string) string {
 // perfHelper samples a helper run with perf once it is ready and returns
 // its CPU by shared object.
 func (b *bench) perfHelper(env, args []string, path string, dur time.Duration) (*perfProfile, error) {
-	p, err := startProc(env, b.helper, args...)
+	p, err := b.startHelper(env, 60*time.Second, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer p.stop(30 * time.Second)
-	if err := p.waitLine("ready", 60*time.Second); err != nil {
-		return nil, err
-	}
 	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
 	return perfRecord(p.pid(), path, dur)
 }
@@ -371,14 +368,11 @@ func contextSwitches(pid int) int64 {
 
 // pprofHelper runs the helper with a Go CPU profile of its measured phase.
 func (b *bench) pprofHelper(env, args []string, path string, dur time.Duration) error {
-	p, err := startProc(env, b.helper, append(args, "-cpuprofile", path)...)
+	p, err := b.startHelper(env, 60*time.Second, append(args, "-cpuprofile", path)...)
 	if err != nil {
 		return err
 	}
 	defer p.stop(30 * time.Second)
-	if err := p.waitLine("ready", 60*time.Second); err != nil {
-		return err
-	}
 	time.Sleep(dur)
 	return nil
 }
