@@ -3,6 +3,7 @@ package player
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,10 +19,10 @@ func startDemo(t *testing.T, s *democam.Server) *democam.Server {
 	return s
 }
 
-// watched is a session with a decoder and a log of its states.
+// watched is a session with a counting sink and a log of its states.
 type watched struct {
 	sess *Session
-	dec  *Decoder
+	dec  *countSink
 
 	mu     sync.Mutex
 	states []stateAt
@@ -34,8 +35,7 @@ type stateAt struct {
 
 func watch(t *testing.T, s *Session) *watched {
 	t.Helper()
-	w := &watched{sess: s, dec: &Decoder{Slot: NewFrameSlot()}}
-	w.dec.SetOutputSize(640, 360)
+	w := &watched{sess: s, dec: &countSink{}}
 	s.OnState = func(c StateChange) {
 		w.mu.Lock()
 		w.states = append(w.states, stateAt{c, time.Now()})
@@ -52,7 +52,23 @@ func watch(t *testing.T, s *Session) *watched {
 	return w
 }
 
-// waitFrames waits until the decoder has produced n frames in all.
+// countSink counts the video units a session delivers: what the session
+// tests need of a sink. Pictures are checked in player/decode.
+type countSink struct{ frames atomic.Uint64 }
+
+// sinkStats is what a countSink counted.
+type sinkStats struct{ Frames uint64 }
+
+func (c *countSink) OnStream([]*Track) {}
+func (c *countSink) OnStreamEnd(error) {}
+func (c *countSink) OnUnit(u *Unit) {
+	if u.Track.Codec.IsVideo() {
+		c.frames.Add(1)
+	}
+}
+func (c *countSink) Stats() sinkStats { return sinkStats{Frames: c.frames.Load()} }
+
+// waitFrames waits until the sink has received n video units in all.
 func (w *watched) waitFrames(t *testing.T, n uint64, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
@@ -87,17 +103,13 @@ func TestLiveRate(t *testing.T) {
 				t.Fatalf("%d frames in 10 s, want 25 fps ±1", got)
 			}
 			st, ds := w.sess.Stats(), w.dec.Stats()
-			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 || ds.Errors != 0 {
+			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 {
 				t.Fatalf("on an idle machine nothing may be lost: %+v %+v", st, ds)
 			}
 			if st.Transport != string(tr) || st.MeasuredFPS < 24 || st.MeasuredFPS > 26 || st.DeclaredFPS != 25 {
 				t.Fatalf("stats %+v", st)
 			}
-			if ds.Width != 1280 || ds.Height != 720 || ds.LatencyP50 <= 0 {
-				t.Fatalf("decoder stats %+v", ds)
-			}
-			t.Logf("%s: %d frames in 10 s, measured %.2f fps, %.2f Mbit/s, latency p50 %v p95 %v p99 %v",
-				tr, got, st.MeasuredFPS, st.Bitrate/1e6, ds.LatencyP50, ds.LatencyP95, ds.LatencyP99)
+			t.Logf("%s: %d frames in 10 s, measured %.2f fps, %.2f Mbit/s", tr, got, st.MeasuredFPS, st.Bitrate/1e6)
 		})
 	}
 }
@@ -162,7 +174,8 @@ func TestTimestampJumps(t *testing.T) {
 }
 
 // TestJoinMidGOP: a shared camera is joined between keyframes; the sinks
-// start at the first keyframe and the decoder reports no error.
+// start at the first keyframe (player/decode checks that libavcodec then
+// reports no error).
 func TestJoinMidGOP(t *testing.T) {
 	t.Parallel()
 	srv := startDemo(t, &democam.Server{Shared: true})
@@ -179,9 +192,6 @@ func TestJoinMidGOP(t *testing.T) {
 	w.waitFrames(t, 10, 10*time.Second)
 	if u := <-first; !u.Key {
 		t.Fatal("the first unit delivered is not a keyframe")
-	}
-	if e := w.dec.Stats().Errors; e != 0 {
-		t.Fatalf("%d decode errors: garbage was fed before the first keyframe", e)
 	}
 }
 

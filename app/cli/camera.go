@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
@@ -35,52 +32,4 @@ func (c *connectFlags) session(url, name string) (*player.Session, error) {
 		URL: url, Name: name, User: c.user, Pass: c.pass,
 		Transport: tr, Timeout: c.timeout,
 	}, nil
-}
-
-// firstFrame connects once and waits for the first decoded frame at the
-// stream's full size. The session is closed when it returns.
-func firstFrame(ctx context.Context, sess *player.Session, timeout time.Duration) (*player.Frame, *player.StateChange, time.Duration, error) {
-	dec := &player.Decoder{Slot: player.NewFrameSlot()}
-	sess.Once = true
-	var live *player.StateChange
-	liveCh := make(chan player.StateChange, 4)
-	sess.OnState = func(c player.StateChange) {
-		if c.State == player.StateLive {
-			select {
-			case liveCh <- c:
-			default:
-			}
-		}
-	}
-	sess.AddSink(dec, 0)
-	start := time.Now()
-	if err := sess.Start(); err != nil {
-		return nil, nil, 0, err
-	}
-	defer sess.Close()
-
-	// The first connection may take the whole timeout; the first frame may
-	// need a GOP more.
-	deadline := time.NewTimer(timeout + 5*time.Second)
-	defer deadline.Stop()
-	for {
-		select {
-		case c := <-liveCh:
-			live = &c
-		case <-dec.Slot.Ready():
-			if f := dec.Slot.Take(); f != nil {
-				return f, live, time.Since(start), nil
-			}
-		case <-sess.Done():
-			err := sess.Wait()
-			if err == nil {
-				err = errors.New("the camera ended the stream before a frame")
-			}
-			return nil, live, 0, err
-		case <-deadline.C:
-			return nil, live, 0, fmt.Errorf("%s: no video frame within %v", sess.Name, timeout+5*time.Second)
-		case <-ctx.Done():
-			return nil, live, 0, ctx.Err()
-		}
-	}
 }

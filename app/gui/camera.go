@@ -9,6 +9,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -199,7 +200,7 @@ func (c *camera) snapshot() {
 	})
 }
 
-func takeSnapshot(dec *player.Decoder, p camdeck.Profile) (string, error) {
+func takeSnapshot(dec *decode.Decoder, p camdeck.Profile) (string, error) {
 	if dec == nil {
 		return "", errors.New("the camera is not connected")
 	}

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // tile shows one camera: its video scaled to the tile with the aspect
@@ -49,7 +49,7 @@ type tile struct {
 // heldImage is an image taken from a slot, to give back once not drawn.
 type heldImage struct {
 	img  *image.RGBA
-	slot *player.FrameSlot
+	slot *decode.FrameSlot
 }
 
 func (h heldImage) release() {
@@ -164,7 +164,7 @@ func (t *tile) attach(f *feed) {
 
 // pump hands the slot's frames to the presenter, which shows the newest
 // with the other tiles' at its next update.
-func (t *tile) pump(ctx context.Context, slot *player.FrameSlot) {
+func (t *tile) pump(ctx context.Context, slot *decode.FrameSlot) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -177,7 +177,7 @@ func (t *tile) pump(ctx context.Context, slot *player.FrameSlot) {
 
 // present shows the newest frame of slot. The image replaced now may
 // still be uploaded by Fyne, so the one before it is given back.
-func (t *tile) present(slot *player.FrameSlot) {
+func (t *tile) present(slot *decode.FrameSlot) {
 	if t.feed == nil || t.feed.slot != slot {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // update shows the camera's name, state, recording and stats. It runs on
@@ -128,7 +129,7 @@ func statsText(f *feed) string {
 		return "no stream"
 	}
 	s := f.sess.Stats()
-	var d player.DecoderStats
+	var d decode.Stats
 	if f.dec != nil {
 		d = f.dec.Stats()
 	}
