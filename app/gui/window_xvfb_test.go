@@ -13,8 +13,17 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/reexec"
 	"github.com/camdeck/camdeck/internal/xvfb"
 )
+
+// TestMain runs the window instead of the tests when TestRealWindow
+// started this binary as camdeck (reexec.Command), so the test needs no
+// build of the program.
+func TestMain(m *testing.M) {
+	reexec.Main(Main)
+	os.Exit(m.Run())
+}
 
 // TestRealWindow runs camdeck in a real X server (Xvfb) with two demo
 // cameras, looks at its screen, and drives it with keys as a person
@@ -32,7 +41,6 @@ func TestRealWindow(t *testing.T) {
 	dir := t.TempDir()
 	screen := xvfb.Start(t, 1280, 800)
 	display := screen.Display()
-	bin := buildCamdeck(t, dir)
 
 	a, b := camdeck.DemoProfile(), camdeck.DemoProfile()
 	a.Name, b.Name = "Demo A", "Demo B"
@@ -45,8 +53,8 @@ func TestRealWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
+	app := reexec.Command(context.Background())
+	app.Env = append(app.Env, screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
 	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
 	app.Stdout, app.Stderr = logf, logf
 	if err := app.Start(); err != nil {
@@ -131,19 +139,6 @@ func TestRealWindow(t *testing.T) {
 	if d := probeDuration(t, rec2); d < 1 {
 		t.Errorf("the recording cut by closing lasts %.2f s", d)
 	}
-}
-
-// buildCamdeck builds the binary the way users get it.
-func buildCamdeck(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "camdeck")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/camdeck/camdeck")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // runEnv runs an X client on display with a deadline.
