@@ -160,7 +160,7 @@ func (s *Session) setState(c StateChange) {
 	}
 }
 
-// credentials returns the URL with the session's User/Pass, if set.
+// credentials puts the session's User/Pass, if set, into u.
 func (s *Session) credentials(u *url.URL) {
 	if s.User != "" {
 		u.User = url.UserPassword(s.User, s.Pass)

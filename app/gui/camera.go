@@ -38,7 +38,7 @@ func newCamera(ui *UI, p camdeck.Profile) *camera {
 
 func (c *camera) streamConfig(url string) streamConfig {
 	if url == camdeck.DemoURL {
-		url = c.ui.demoURL
+		url = c.ui.demo.URL()
 	}
 	tr, _ := player.ParseTransport(c.prof.Transport) // validated with the profile
 	return streamConfig{URL: url, Name: c.prof.Name, User: c.prof.User, Pass: c.prof.Password, Transport: tr}
@@ -62,7 +62,8 @@ func (c *camera) stop() {
 	c.live.release(true)
 }
 
-// focusFeed is the feed the tile shows when focused: the main stream.
+// setFocused shows the main stream in the tile while the camera is
+// focused, and the grid's (sub-)stream again after.
 func (c *camera) setFocused(on bool) {
 	if c.main == c.live {
 		return

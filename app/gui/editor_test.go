@@ -18,7 +18,7 @@ func TestTestConnection(t *testing.T) {
 	defer cam.Close()
 
 	h := newHarness(t, nil)
-	h.ui.demoURL = cam.URL()
+	h.ui.demo = &demoCamera{url: cam.URL()}
 	e := h.ui.showEditor(-1, profile("x"))
 	e.url.SetText("demo")
 	test.Tap(e.testBtn)

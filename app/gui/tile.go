@@ -38,7 +38,6 @@ type tile struct {
 	feed     *feed              // shown now
 	stopPump context.CancelFunc // ends the pump of feed's slot
 	shownImg heldImage          // on screen
-	prevImg  heldImage          // replaced last swap: Fyne may still upload it
 	srcW     int                // size of the stream, from the last frame
 	srcH     int
 	hasFrame bool
@@ -175,8 +174,9 @@ func (t *tile) pump(ctx context.Context, slot *decode.FrameSlot) {
 	}
 }
 
-// present shows the newest frame of slot. The image replaced now may
-// still be uploaded by Fyne, so the one before it is given back.
+// present shows the newest frame of slot and gives back the image it
+// replaces: Fyne (2.6 and later) paints on the goroutine that runs fyne.Do,
+// so once the canvas image points elsewhere nothing reads the old one.
 func (t *tile) present(slot *decode.FrameSlot) {
 	if t.feed == nil || t.feed.slot != slot {
 		return
@@ -189,8 +189,7 @@ func (t *tile) present(slot *decode.FrameSlot) {
 		t.srcW, t.srcH = f.SourceWidth, f.SourceHeight
 		t.feed.setOutputSize(t.outputSize())
 	}
-	old := t.prevImg
-	t.prevImg = t.shownImg
+	old := t.shownImg
 	t.shownImg = heldImage{img: f.Image, slot: slot}
 	t.img.Image = f.Image
 	t.img.Refresh()

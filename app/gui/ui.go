@@ -22,7 +22,7 @@ type UI struct {
 	app         fyne.App
 	win         fyne.Window
 	store       *camdeck.Store
-	demoURL     string                            // the in-process demo camera
+	demo        *demoCamera                       // started when a profile needs it
 	open        func(streamConfig) stream         // opens a camera stream
 	newRecorder func(recorderConfig) recorderSink // makes a recorder
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
@@ -58,14 +58,14 @@ type UI struct {
 
 // options are what Main and tests choose.
 type options struct {
-	demoURL     string
+	demoURL     string // a fixed demo camera URL (tests); empty: start one on demand
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
-	ui := &UI{app: a, win: w, store: store, demoURL: o.demoURL,
+	ui := &UI{app: a, win: w, store: store, demo: &demoCamera{url: o.demoURL},
 		open: o.open, newRecorder: o.newRecorder, do: o.do}
 	if ui.open == nil {
 		ui.open = openSession
