@@ -35,6 +35,9 @@ var (
 	ErrTransport = errors.New("the camera refuses the transport")
 )
 
+// ErrSessionEnded is AddSink on a session that has ended.
+var ErrSessionEnded = errors.New("player: the session has ended")
+
 // errRefusesTCP is a 461 answer to an explicit TCP.
 var errRefusesTCP = errors.New("the camera refuses TCP; try --transport udp or auto")
 

@@ -58,6 +58,7 @@ type Session struct {
 	sinks  map[Sink]*sinkQueue
 	tracks []*Track // of the current connection, nil when not live
 	state  StateChange
+	ended  bool // run has returned: no sink may be added
 
 	stats      counters
 	refusesTCP atomic.Bool // the camera answered 461 to TCP: use UDP
@@ -121,21 +122,30 @@ func (s *Session) State() StateChange {
 // AddSink attaches a sink behind a queue of queueSize units (0 means
 // DefaultQueueSize). A sink is known by its value, so it must be
 // comparable: use a pointer. If the session is live, the sink's stream starts at
-// once; its video starts at the next keyframe.
-func (s *Session) AddSink(sink Sink, queueSize int) {
+// once; its video starts at the next keyframe. On a session that has
+// ended it returns ErrSessionEnded: nothing would ever end the sink's
+// stream.
+func (s *Session) AddSink(sink Sink, queueSize int) error {
 	if queueSize <= 0 {
 		queueSize = DefaultQueueSize
 	}
-	q := newSinkQueue(sink, queueSize)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ended {
+		return ErrSessionEnded
+	}
 	if s.sinks == nil {
 		s.sinks = make(map[Sink]*sinkQueue)
 	}
+	if old := s.sinks[sink]; old != nil {
+		return nil // already attached
+	}
+	q := newSinkQueue(sink, queueSize)
 	s.sinks[sink] = q
 	if s.tracks != nil {
 		q.pushControl(event{kind: evStream, tracks: s.tracks})
 	}
+	return nil
 }
 
 // RemoveSink detaches a sink; its stream ends (OnStreamEnd(nil)) after the
@@ -175,6 +185,7 @@ func (s *Session) run() {
 			qs = append(qs, q)
 		}
 		s.sinks = nil
+		s.ended = true
 		s.mu.Unlock()
 		for _, q := range qs {
 			q.close()
