@@ -2,6 +2,7 @@ package player
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -86,30 +87,44 @@ func (w *watched) history() []stateAt {
 	return append([]stateAt(nil), w.states...)
 }
 
-// TestLiveRate: over TCP and UDP, frames reach the slot at 25 fps for
-// 10 s, none dropped or lost.
-func TestLiveRate(t *testing.T) {
+// TestLiveCount: over TCP and UDP, every frame the camera sends (250, at
+// 25 fps) reaches a recorder-like sink whole and in order, none dropped or
+// lost. The rate is only logged: `make bench` measures it. The decoder's
+// side of the same count is TestDecodeLiveCount in player/decode.
+func TestLiveCount(t *testing.T) {
+	const frames = 250
 	for _, tr := range []Transport{TransportTCP, TransportUDP} {
 		t.Run(string(tr), func(t *testing.T) {
 			t.Parallel()
-			srv := startDemo(t, &democam.Server{})
-			w := watch(t, &Session{URL: srv.URL(), Transport: tr})
-			w.waitFrames(t, 25, 10*time.Second)
-
-			start := w.dec.Stats().Frames
-			time.Sleep(10 * time.Second)
-			got := w.dec.Stats().Frames - start
-			if got < 240 || got > 260 {
-				t.Fatalf("%d frames in 10 s, want 25 fps ±1", got)
+			srv := startDemo(t, &democam.Server{Frames: frames})
+			sink := newEventSink(true)
+			s := &Session{URL: srv.URL(), Transport: tr, Timeout: 60 * time.Second, Logf: t.Logf}
+			// A queue that holds the whole clip: this counts, not times.
+			s.AddSink(sink, frames)
+			if err := s.Start(); err != nil {
+				t.Fatal(err)
 			}
-			st, ds := w.sess.Stats(), w.dec.Stats()
+			t.Cleanup(s.Close)
+			start := time.Now()
+			units := sink.waitVideo(t, frames, 60*time.Second)
+			took := time.Since(start)
+			if len(units) != frames {
+				t.Fatalf("%d units, want %d", len(units), frames)
+			}
+			for i := 1; i < len(units); i++ {
+				if units[i].Arrival.Before(units[i-1].Arrival) || units[i].AfterLoss {
+					t.Fatalf("unit %d out of order or after loss", i)
+				}
+			}
+			st := s.Stats()
 			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 {
-				t.Fatalf("on an idle machine nothing may be lost: %+v %+v", st, ds)
+				t.Fatalf("all %d frames must arrive whole: %+v", frames, st)
 			}
-			if st.Transport != string(tr) || st.MeasuredFPS < 24 || st.MeasuredFPS > 26 || st.DeclaredFPS != 25 {
+			if st.Transport != string(tr) || st.DeclaredFPS != 25 {
 				t.Fatalf("stats %+v", st)
 			}
-			t.Logf("%s: %d frames in 10 s, measured %.2f fps, %.2f Mbit/s", tr, got, st.MeasuredFPS, st.Bitrate/1e6)
+			t.Logf("%s: %d frames in %v (%.2f fps), measured %.2f fps, %.2f Mbit/s",
+				tr, frames, took, float64(frames)/took.Seconds(), st.MeasuredFPS, st.Bitrate/1e6)
 		})
 	}
 }
@@ -205,10 +220,11 @@ func (s *funcSink) OnUnit(u *Unit)    { s.f(u) }
 func (s *funcSink) OnStreamEnd(error) {}
 
 // TestSlowSink: a sink that cannot keep up drops (and counts) without
-// slowing the decoder, and after a drop it resumes at a keyframe.
+// costing another sink a unit, and after a drop it resumes at a keyframe.
 func TestSlowSink(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{})
+	const frames = 150
+	srv := startDemo(t, &democam.Server{Frames: frames})
 	var mu sync.Mutex
 	var got []*Unit
 	slow := sinkFunc(func(u *Unit) {
@@ -217,16 +233,26 @@ func TestSlowSink(t *testing.T) {
 		mu.Unlock()
 		time.Sleep(150 * time.Millisecond)
 	})
-	s := &Session{URL: srv.URL()}
+	fast := newEventSink(false)
+	s := &Session{URL: srv.URL(), Timeout: 60 * time.Second, Logf: t.Logf}
 	s.AddSink(slow, 8)
-	w := watch(t, s)
-	w.waitFrames(t, 25, 10*time.Second)
-	start := w.dec.Stats().Frames
-	time.Sleep(4 * time.Second)
-	if n := w.dec.Stats().Frames - start; n < 95 {
-		t.Fatalf("the decoder got %d frames in 4 s next to a slow sink", n)
+	s.AddSink(fast, 0)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
 	}
-	if w.sess.Stats().Dropped == 0 {
+	defer s.Close()
+	units := fast.waitVideo(t, frames, 60*time.Second)
+	pts := make([]int64, len(units))
+	for i, u := range units {
+		pts[i] = u.PTS
+	}
+	slices.Sort(pts) // presentation order: the clip has B-frames
+	for i := 1; i < len(pts); i++ {
+		if pts[i]-pts[i-1] != 3600 {
+			t.Fatalf("the fast sink misses frames: PTS %d then %d", pts[i-1], pts[i])
+		}
+	}
+	if s.Stats().Dropped == 0 {
 		t.Fatal("the slow sink dropped nothing")
 	}
 	mu.Lock()

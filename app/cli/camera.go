@@ -16,7 +16,7 @@ type connectFlags struct {
 }
 
 func (c *connectFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.transport, "transport", "tcp", "RTSP transport: tcp, udp, multicast or auto")
+	fs.StringVar(&c.transport, "transport", "", "RTSP transport: tcp, udp, multicast or auto (default: tcp, udp if the camera refuses tcp)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "give up connecting, or on a silent camera, after this long")
 	fs.StringVar(&c.user, "user", "", "user name, instead of the one in the URL")
 	fs.StringVar(&c.pass, "pass", "", "password, instead of the one in the URL (or $CAMDECK_PASS)")

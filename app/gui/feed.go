@@ -14,7 +14,7 @@ type stream interface {
 	Close()
 	State() player.StateChange
 	Stats() player.Stats
-	AddSink(sink player.Sink, queueSize int)
+	AddSink(sink player.Sink, queueSize int) error
 	RemoveSink(sink player.Sink)
 }
 

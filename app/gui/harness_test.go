@@ -102,13 +102,14 @@ func (f *fakeStream) Stats() player.Stats {
 	return player.Stats{Codec: "H.264", Width: 1280, Height: 720, MeasuredFPS: 25, Bitrate: 2e6, Transport: "tcp"}
 }
 
-func (f *fakeStream) AddSink(s player.Sink, _ int) {
+func (f *fakeStream) AddSink(s player.Sink, _ int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.sinks == nil {
 		f.sinks = map[player.Sink]bool{}
 	}
 	f.sinks[s] = true
+	return nil
 }
 
 func (f *fakeStream) RemoveSink(s player.Sink) {

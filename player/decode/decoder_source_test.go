@@ -123,3 +123,25 @@ func TestResolutionChange(t *testing.T) {
 		t.Fatalf("%d decode errors across the change", e)
 	}
 }
+
+// TestDecodeLiveCount: every frame of a 250-frame feed is decoded, none
+// with an error, whatever the machine's speed (the queue holds the whole
+// clip). The decoder holds back the last frames for B-frame reordering
+// until more come, so it shows at most reorder fewer.
+func TestDecodeLiveCount(t *testing.T) {
+	const frames, reorder = 250, 2
+	t.Parallel()
+	srv := startDemo(t, &democam.Server{Frames: frames})
+	s := &player.Session{URL: srv.URL(), Timeout: 60 * time.Second, Logf: t.Logf}
+	dec := &Decoder{Slot: NewFrameSlot()}
+	dec.SetOutputSize(640, 360)
+	s.AddSink(dec, frames)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	waitFrames(t, dec, frames-reorder, 90*time.Second)
+	if ds := dec.Stats(); ds.Errors != 0 || ds.Frames > frames {
+		t.Fatalf("decoder stats %+v", ds)
+	}
+}
