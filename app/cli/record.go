@@ -97,12 +97,23 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		c := &camera{name: name, sess: sess, done: make(chan struct{})}
+		failing := false // a write error; the next file is news
 		c.rec = &recorder.Recorder{
 			Dir: *out, Camera: name, Segment: ca.segment, Duration: ca.duration,
+			OnSegmentOpen: func(path string, _ time.Time) {
+				if failing {
+					failing = false
+					printf(stderr, "%s: recording again in %s\n", name, path)
+				}
+			},
 			OnSegment: func(path string, _ time.Duration) { printf(stdout, "%s\n", path) },
 			OnError: func(err error) {
 				printf(stderr, "%s\n", oneLine(err))
-				c.finish(err)
+				if c.rec.Status().Stopped {
+					c.finish(err)
+				} else {
+					failing = true
+				}
 			},
 			OnLimit: func() { c.finish(nil) },
 		}
@@ -119,7 +130,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 				lastErr = ""
 			}
 		}
-		sess.AddSink(c.rec, 256)
+		sess.AddSink(c.rec, recorder.QueueSize)
 		cams = append(cams, c)
 	}
 	for i, c := range cams {
@@ -169,6 +180,7 @@ wait:
 		go func() {
 			defer wg.Done()
 			c.sess.RemoveSink(c.rec)
+			c.rec.Close()
 			c.sess.Close()
 		}()
 	}
@@ -180,7 +192,10 @@ wait:
 			failed++
 		}
 	}
-	if failed > 0 {
+	switch {
+	case failed > 0 && len(cams) == 1:
+		return errReported // its line is printed
+	case failed > 0:
 		return fmt.Errorf("%d of %d cameras failed", failed, len(cams))
 	}
 	return nil
