@@ -77,6 +77,20 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	}
 	stdout, stderr := env.Stdout, env.Stderr
 
+	// Files a crash left unfinished get their durations before new ones
+	// are written next to them.
+	fixed, err := recorder.Repair(*out)
+	for _, f := range fixed {
+		msg := fmt.Sprintf("repaired %s (unfinished, %.1f s)", f.Path, f.Duration.Seconds())
+		if f.Cut > 0 {
+			msg += fmt.Sprintf(", cut %d bytes of a torn part", f.Cut)
+		}
+		printf(stderr, "%s\n", msg)
+	}
+	if err != nil {
+		printf(stderr, "%s\n", oneLine(err))
+	}
+
 	cams := make([]*camera, 0, len(camArgs))
 	names := map[string]bool{}
 	for _, ca := range camArgs {
