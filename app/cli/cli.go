@@ -33,6 +33,9 @@ type Env struct {
 // errUsage asks Main to exit 2 after the command printed its usage.
 var errUsage = errors.New("usage")
 
+// errReported asks Main to exit 1 after the command printed why.
+var errReported = errors.New("failed")
+
 // IsCommand tells whether name is a subcommand (so main runs headless).
 func IsCommand(name string) bool {
 	_, ok := commands[name]
@@ -61,6 +64,8 @@ func Main(args []string, env *Env) int {
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		return 2
+	case errors.Is(err, errReported):
+		return 1
 	default:
 		fmt.Fprintf(env.Stderr, "camdeck %s: %s\n", args[0], oneLine(err))
 		return 1
