@@ -219,3 +219,20 @@ func TestDuration(t *testing.T) {
 		t.Fatalf("unmarshal: %v %v", err, p.Segment)
 	}
 }
+
+func TestURLErrorsHoldNoPassword(t *testing.T) {
+	for _, pass := range []string{"Top/Secret9", "p@ss@word", "100%sure", "sp ace", "пароль"} {
+		raw := "rtsp://admin:" + pass + "@127.0.0.1:8570/demo"
+		err := ValidateURL(raw + "\x00")
+		if err != nil && strings.Contains(err.Error(), pass) {
+			t.Errorf("ValidateURL(%q) = %v", raw, err)
+		}
+		clean, user, p := SplitCredentials(raw)
+		if clean != "rtsp://127.0.0.1:8570/demo" || user != "admin" || p != pass {
+			t.Errorf("SplitCredentials(%q) = %q %q %q", raw, clean, user, p)
+		}
+		if d := DisplayURL(raw); strings.Contains(d, pass) {
+			t.Errorf("DisplayURL(%q) = %q", raw, d)
+		}
+	}
+}

@@ -27,7 +27,8 @@ var (
 )
 
 // Error is a session failure: which camera, what kind, and the cause.
-// Its text is one line and never holds a password.
+// Its text is one line, never holds a password, and has the control
+// characters a camera may send escaped (see Escape).
 type Error struct {
 	Camera string // name or redacted URL
 	Kind   error  // one of the Err* kinds
@@ -40,7 +41,7 @@ func (e *Error) Error() string {
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return Escape(strings.Join(strings.Fields(s), " "))
 }
 
 // Unwrap lets errors.Is match the kind and errors.As the cause.

@@ -187,8 +187,9 @@ wait:
 }
 
 // cameraName names a camera after its URL's host and path, or an SDP
-// file's name, without credentials.
+// file's name, without credentials (whatever they hold, / and @ too).
 func cameraName(raw string) string {
+	raw = player.StripUserinfo(strings.TrimSpace(raw))
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		base := raw[strings.LastIndexAny(raw, `/\`)+1:]
