@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 // command is one subcommand.
@@ -81,9 +83,10 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun camdeck COMMAND -h for its options.")
 }
 
-// oneLine keeps error messages to a single line.
+// oneLine keeps error messages to a single line, with the control
+// characters a camera or a file name may hold escaped.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return player.Escape(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // newFlags makes a flag set whose usage names the command.
