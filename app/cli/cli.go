@@ -35,6 +35,16 @@ type Env struct {
 // errUsage asks Main to exit 2 after the command printed its usage.
 var errUsage = errors.New("usage")
 
+// usageError is bad usage told in one line; Main prints it and exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+func usageErrorf(format string, a ...any) error {
+	return usageError{fmt.Sprintf(format, a...)}
+}
+
 // IsCommand tells whether name is a subcommand (so main runs headless).
 func IsCommand(name string) bool {
 	_, ok := commands[name]
@@ -62,6 +72,10 @@ func Main(args []string, env *Env) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(env.Stderr, "camdeck %s: %s\n", args[0], oneLine(err))
+		}
 		return 2
 	default:
 		fmt.Fprintf(env.Stderr, "camdeck %s: %s\n", args[0], oneLine(err))

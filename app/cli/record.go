@@ -61,6 +61,9 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() == 0 {
 			break
 		}
+		if *duration < 0 || *segment < 0 {
+			return usageErrorf("--duration %v --segment %v: a duration cannot be negative", *duration, *segment)
+		}
 		camArgs = append(camArgs, camArg{fs.Arg(0), *duration, *segment})
 		args = fs.Args()[1:]
 	}
