@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/atomicfile"
 )
 
 func sample() []Profile {
@@ -70,8 +72,8 @@ func TestStoreSurvivesCrashMidSave(t *testing.T) {
 	}
 
 	// The process dies after writing the temporary file, before renaming.
-	defer func(f func(string) error) { beforeRename = f }(beforeRename)
-	beforeRename = func(tmp string) error {
+	defer func(f func(string) error) { atomicfile.BeforeRename = f }(atomicfile.BeforeRename)
+	atomicfile.BeforeRename = func(tmp string) error {
 		// What a crash leaves: a temporary file, maybe half written.
 		b, _ := os.ReadFile(tmp)
 		os.WriteFile(tmp+"-leftover", b[:len(b)/2], 0o600)
@@ -80,7 +82,7 @@ func TestStoreSurvivesCrashMidSave(t *testing.T) {
 	if err := s.Save(sample()); err == nil {
 		t.Fatal("save did not fail")
 	}
-	beforeRename = func(string) error { return nil }
+	atomicfile.BeforeRename = func(string) error { return nil }
 
 	got, err := s.Load()
 	if err != nil {
