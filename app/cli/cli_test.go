@@ -141,3 +141,18 @@ func TestProbeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestHostilePasswordNeverPrinted(t *testing.T) {
+	for _, pass := range []string{"Top/Secret9", "p@ss@word", "100%sure", "пароль"} {
+		raw := "rtsp://admin:" + pass + "@127.0.0.1:1/demo"
+		if name := cameraName(raw); strings.Contains(name, pass) || strings.Contains(name, "admin") {
+			t.Errorf("cameraName(%q) = %q", raw, name)
+		}
+		if pass == "Top/Secret9" {
+			code, out, errOut := run("probe", "--timeout", "2s", raw)
+			if code != 1 || strings.Contains(out+errOut, "Secret9") {
+				t.Errorf("probe: exit %d, %q %q", code, out, errOut)
+			}
+		}
+	}
+}

@@ -118,9 +118,10 @@ func errorText(err error) string {
 	return oneLine(err)
 }
 
-// oneLine keeps an error's text to a single line without passwords.
+// oneLine keeps an error's text to a single line without passwords or
+// control characters.
 func oneLine(err error) string {
-	return player.RedactIn(strings.Join(strings.Fields(err.Error()), " "))
+	return player.Escape(player.RedactIn(strings.Join(strings.Fields(err.Error()), " ")))
 }
 
 // statsText is the stats overlay of a feed.
