@@ -22,18 +22,20 @@ type tile struct {
 	cam *camera
 
 	img      *canvas.Image
-	message  *widget.Label // centred when there is no live picture
+	message  *tipLabel // centred when there is no live picture
 	msgBox   *fyne.Container
-	name     *widget.Label
-	state    *widget.Label
+	name     *tipLabel
+	state    *tipLabel
 	recDot   *canvas.Circle
 	recText  *canvas.Text
 	stats    *widget.Label
 	statsBox *fyne.Container
 	bar      *fyne.Container
+	caption  *fyne.Container // name, state, buttons
 	border   *canvas.Rectangle
 	recBtn   *iconButton
 	snapBtn  *iconButton
+	focusBtn *iconButton
 
 	feed     *feed              // shown now
 	stopPump context.CancelFunc // ends the pump of feed's slot
@@ -68,12 +70,11 @@ var (
 func newTile(c *camera) *tile {
 	t := &tile{cam: c}
 	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
-	t.message = widget.NewLabel("")
+	tips := c.ui.tips
+	t.message = newTipLabel(tips, fyne.TextStyle{})
 	t.message.Alignment = fyne.TextAlignCenter
-	t.message.Wrapping = fyne.TextWrapWord
-	t.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.state = widget.NewLabel("")
-	t.state.Truncation = fyne.TextTruncateEllipsis
+	t.name = newTipLabel(tips, fyne.TextStyle{Bold: true})
+	t.state = newTipLabel(tips, fyne.TextStyle{})
 	t.recDot = canvas.NewCircle(recordRed)
 	t.recText = canvas.NewText("", color.White)
 	t.recText.TextStyle.Monospace = true
@@ -81,17 +82,16 @@ func newTile(c *camera) *tile {
 	t.stats.TextStyle.Monospace = true
 	t.border = canvas.NewRectangle(color.Transparent)
 	t.border.StrokeWidth = 3
-	tips := c.ui.tips
 	t.recBtn = newIconButton(tips, recordIcon(), "Record (R)", c.toggleRecording)
 	t.snapBtn = newIconButton(tips, theme.MediaPhotoIcon(), "Snapshot, full resolution (S)", c.snapshot)
-	focusBtn := newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
+	t.focusBtn = newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
 
 	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
-	right := container.NewHBox(dot, container.NewCenter(t.recText), focusBtn, t.snapBtn, t.recBtn)
-	t.bar = container.NewStack(canvas.NewRectangle(overlayShade),
-		container.NewBorder(nil, nil, t.name, right, t.state))
+	right := container.NewHBox(dot, container.NewCenter(t.recText), t.focusBtn, t.snapBtn, t.recBtn)
+	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right}, t.name, t.state, right)
+	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
-	t.msgBox = container.NewCenter(container.NewStack(canvas.NewRectangle(overlayShade), t.message))
+	t.msgBox = container.New(messageLayout{label: t.message}, canvas.NewRectangle(overlayShade), t.message)
 	t.ExtendBaseWidget(t)
 	return t
 }

@@ -21,8 +21,10 @@ func (t *tile) update() {
 	f := c.shown()
 	st := f.State()
 
-	setText(t.name, c.prof.Name)
-	setText(t.state, stateText(st, now))
+	nameChanged := setText(&t.name.Label, c.prof.Name)
+	if setText(&t.state.Label, stateText(st, now)) || nameChanged {
+		t.caption.Refresh() // the name and state share the caption by their widths
+	}
 	live := st.State == player.StateLive
 	msg := ""
 	switch {
@@ -31,7 +33,9 @@ func (t *tile) update() {
 	case !t.hasFrame:
 		msg = "waiting for a picture…"
 	}
-	setText(t.message, msg)
+	if setText(&t.message.Label, msg) {
+		t.msgBox.Refresh() // the box is as wide as its text
+	}
 	setVisible(t.msgBox, msg != "")
 
 	rec := ""

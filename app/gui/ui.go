@@ -231,10 +231,13 @@ func (ui *UI) tick() {
 	ui.refreshAll()
 }
 
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
+// setText sets a label's text and says whether it changed.
+func setText(l *widget.Label, s string) bool {
+	if l.Text == s {
+		return false
 	}
+	l.SetText(s)
+	return true
 }
 
 func setVisible(o fyne.CanvasObject, v bool) {
