@@ -33,8 +33,9 @@ type UI struct {
 	focused      *camera
 	showStats    bool
 	closing      bool
-	modal        int  // dialogs open: shortcuts are off meanwhile
-	allRecording bool // the record-all button shows stop
+	modal        int     // dialogs open: shortcuts are off meanwhile
+	editing      *editor // open: Enter saves it, Escape cancels it
+	allRecording bool    // the record-all button shows stop
 
 	tips      *tipLayer
 	toast     *toast
