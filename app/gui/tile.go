@@ -36,6 +36,7 @@ type tile struct {
 	recBtn   *iconButton
 	snapBtn  *iconButton
 	focusBtn *iconButton
+	retryBtn *widget.Button // failed or reconnecting: connect now
 
 	feed     *feed              // shown now
 	stopPump context.CancelFunc // ends the pump of feed's slot
@@ -91,7 +92,10 @@ func newTile(c *camera) *tile {
 	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right}, t.name, t.state, right)
 	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
-	t.msgBox = container.New(messageLayout{label: t.message}, canvas.NewRectangle(overlayShade), t.message)
+	t.retryBtn = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() { c.ui.retry(c) })
+	t.retryBtn.Hide()
+	t.msgBox = container.New(messageLayout{label: t.message, button: t.retryBtn},
+		canvas.NewRectangle(overlayShade), t.message, t.retryBtn)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -116,6 +120,12 @@ func (t *tile) Resize(s fyne.Size) {
 
 // Tapped selects the camera.
 func (t *tile) Tapped(*fyne.PointEvent) { t.cam.ui.selectCamera(t.cam) }
+
+// TappedSecondary opens the camera's menu.
+func (t *tile) TappedSecondary(e *fyne.PointEvent) {
+	t.cam.ui.selectCamera(t.cam)
+	t.cam.ui.showCameraMenu(t.cam, e.AbsolutePosition)
+}
 
 // DoubleTapped focuses the camera, or goes back to the grid.
 func (t *tile) DoubleTapped(*fyne.PointEvent) { t.cam.ui.toggleFocus(t.cam) }

@@ -9,8 +9,10 @@ import (
 // object) in the tile: as wide as its text, at most the tile's width, and
 // wrapped within it. When the wrapped text is taller than the tile it is
 // cut to one line with an ellipsis; the label's tooltip has all of it.
+// The button (Retry now), when shown, sits under the text.
 type messageLayout struct {
-	label *tipLabel
+	label  *tipLabel
+	button fyne.CanvasObject
 }
 
 // Layout wraps the message to the tile and centres it.
@@ -18,6 +20,11 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	maxW, maxH := size.Width-2*pad, size.Height-2*pad
 	l := m.label
+	var bs fyne.Size
+	if m.button != nil && m.button.Visible() {
+		bs = m.button.MinSize()
+		maxH -= bs.Height + pad
+	}
 	if maxW <= 0 || maxH <= 0 || l.Text == "" {
 		for _, o := range objs {
 			o.Resize(fyne.NewSize(0, 0))
@@ -32,10 +39,25 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		setWrap(l, fyne.TextWrapOff, fyne.TextTruncateEllipsis)
 		h = min(l.MinSize().Height, maxH)
 	}
-	pos := fyne.NewPos((size.Width-w)/2, (size.Height-h)/2)
+	boxW, boxH := max(w, min(bs.Width+2*pad, maxW)), h
+	if bs.Height > 0 {
+		boxH += bs.Height + pad
+	}
+	pos := fyne.NewPos((size.Width-boxW)/2, (size.Height-boxH)/2)
 	for _, o := range objs {
+		if o == m.button {
+			bw := min(bs.Width, boxW)
+			o.Move(pos.AddXY((boxW-bw)/2, h))
+			o.Resize(fyne.NewSize(bw, bs.Height))
+			continue
+		}
+		if o == l {
+			o.Move(pos.AddXY((boxW-w)/2, 0))
+			o.Resize(fyne.NewSize(w, h))
+			continue
+		}
 		o.Move(pos)
-		o.Resize(fyne.NewSize(w, h))
+		o.Resize(fyne.NewSize(boxW, boxH+pad/2))
 	}
 }
 

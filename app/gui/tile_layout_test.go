@@ -129,3 +129,5 @@ func TestCutTextHasTooltip(t *testing.T) {
 		t.Fatalf("a short name %q (%v) has a tooltip", tl.name.Text, tl.name.Size())
 	}
 }
+
+func (r rect) pos() fyne.Position { return fyne.NewPos(r.x+r.w/2, r.y+r.h/2) }

@@ -33,7 +33,9 @@ func (t *tile) update() {
 	case !t.hasFrame:
 		msg = "waiting for a picture…"
 	}
-	if setText(&t.message.Label, msg) {
+	retry := st.State == player.StateFailed || st.State == player.StateReconnecting
+	if setText(&t.message.Label, msg) || retry != t.retryBtn.Visible() {
+		setVisible(t.retryBtn, retry)
 		t.msgBox.Refresh() // the box is as wide as its text
 	}
 	setVisible(t.msgBox, msg != "")

@@ -46,6 +46,7 @@ type UI struct {
 	sidebar   fyne.CanvasObject
 	recAllBtn *iconButton
 	statsBtn  *iconButton
+	menu      *widget.PopUpMenu // a camera's, shown last
 
 	presenter   *presenter
 	stopPresent context.CancelFunc

@@ -120,6 +120,11 @@ func (ui *UI) openRecordings() {
 	if c := ui.current(); c != nil {
 		dir = c.prof.Recordings()
 	}
+	ui.openFolder(dir)
+}
+
+// openFolder opens dir in the file manager, creating it first.
+func (ui *UI) openFolder(dir string) {
 	ui.goBackground(func() {
 		err := os.MkdirAll(dir, 0o755)
 		ui.do(func() {
@@ -173,6 +178,13 @@ func (ui *UI) addProfile(p camdeck.Profile) {
 
 // replaceProfile restarts camera i with an edited profile and saves.
 func (ui *UI) replaceProfile(i int, p camdeck.Profile) {
+	ui.restart(i, p)
+	ui.save()
+	ui.refreshAll()
+}
+
+// restart stops camera i and starts it again with profile p.
+func (ui *UI) restart(i int, p camdeck.Profile) *camera {
 	old := ui.cams[i]
 	if ui.focused == old {
 		ui.unfocus()
@@ -190,7 +202,25 @@ func (ui *UI) replaceProfile(i int, p camdeck.Profile) {
 		ui.selected = nil
 		ui.selectCamera(c)
 	}
-	ui.save()
+	return c
+}
+
+// retry connects camera c again now, instead of after its back-off or
+// never (a wrong password fails for good). A recording goes on in a new
+// file; the focused view stays.
+func (ui *UI) retry(c *camera) {
+	i := slices.Index(ui.cams, c)
+	if i < 0 || ui.closing {
+		return
+	}
+	focused, recording := ui.focused == c, c.rec != nil
+	n := ui.restart(i, c.prof)
+	if focused {
+		ui.toggleFocus(n)
+	}
+	if recording {
+		n.startRecording()
+	}
 	ui.refreshAll()
 }
 
