@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -45,8 +46,10 @@ type tile struct {
 	srcW     int                // size of the stream, from the last frame
 	srcH     int
 	hasFrame bool
-	recOn    bool // the record button shows stop
-	frames   int  // presented, for tests
+	lastShow time.Time         // when the last frame was shown
+	dim      *canvas.Rectangle // over the last frame of a camera not live
+	recOn    bool              // the record button shows stop
+	frames   int               // presented, for tests
 }
 
 // heldImage is an image taken from a slot, to give back once not drawn.
@@ -65,6 +68,7 @@ func (h heldImage) release() {
 var (
 	tileBackground = color.NRGBA{R: 0x10, G: 0x10, B: 0x12, A: 0xff}
 	overlayShade   = color.NRGBA{A: 0xa8}
+	deadShade      = color.NRGBA{A: 0xa0} // the last frame of a camera not live: clearly not now
 	recordRed      = color.NRGBA{R: 0xe5, G: 0x20, B: 0x20, A: 0xff}
 )
 
@@ -81,6 +85,8 @@ func newTile(c *camera) *tile {
 	t.recText.TextStyle.Monospace = true
 	t.stats = widget.NewLabel("")
 	t.stats.TextStyle.Monospace = true
+	t.dim = canvas.NewRectangle(deadShade)
+	t.dim.Hide()
 	t.border = canvas.NewRectangle(color.Transparent)
 	t.border.StrokeWidth = 3
 	t.recBtn = newIconButton(tips, recordIcon(), "Record (R)", c.toggleRecording)
@@ -104,7 +110,7 @@ func newTile(c *camera) *tile {
 func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 	over := container.NewBorder(container.NewHBox(t.statsBox), t.bar, nil, nil, t.msgBox)
 	return widget.NewSimpleRenderer(container.NewStack(
-		canvas.NewRectangle(tileBackground), t.img, overlayTheme(over), t.border))
+		canvas.NewRectangle(tileBackground), t.img, t.dim, overlayTheme(over), t.border))
 }
 
 // Resize asks the decoder for frames of the new size.
@@ -206,6 +212,7 @@ func (t *tile) present(slot *player.FrameSlot) {
 	t.img.Refresh()
 	old.release()
 	t.frames++
+	t.lastShow = time.Now()
 	if !t.hasFrame {
 		t.hasFrame = true
 		t.update()
