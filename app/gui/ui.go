@@ -107,8 +107,8 @@ func (ui *UI) build(ps []camdeck.Profile) {
 		ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
 
 	main := container.NewBorder(ui.toolbar, nil, container.NewHBox(ui.sidebar, widget.NewSeparator()), nil,
-		container.NewStack(ui.empty, ui.grid))
-	ui.win.SetContent(container.NewStack(main, ui.toast.layer, ui.tips.layer))
+		container.NewStack(ui.empty, ui.grid, ui.toast.layer))
+	ui.win.SetContent(container.NewStack(main, ui.tips.layer))
 	ui.win.SetTitle("camdeck")
 	ui.setupKeys()
 	ui.win.SetCloseIntercept(ui.requestClose)
