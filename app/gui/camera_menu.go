@@ -26,6 +26,7 @@ func (ui *UI) cameraMenu(c *camera) *fyne.Menu {
 			ui.refreshAll()
 		}),
 		fyne.NewMenuItem("Show recordings", func() { ui.openFolder(c.prof.Recordings()) }),
+		fyne.NewMenuItem("Show snapshots", func() { ui.openFolder(c.prof.Snapshots()) }),
 		fyne.NewMenuItem("Retry now", func() { ui.retry(c) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Remove…", func() {

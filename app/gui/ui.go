@@ -47,6 +47,8 @@ type UI struct {
 	recAllBtn *iconButton
 	statsBtn  *iconButton
 	menu      *widget.PopUpMenu // a camera's, shown last
+	folderDlg *folderDialog     // shown last
+	closed    chan struct{}     // closed when the window starts closing
 
 	presenter   *presenter
 	stopPresent context.CancelFunc
@@ -68,7 +70,7 @@ type options struct {
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 	ui := &UI{app: a, win: w, store: store, demoURL: o.demoURL,
-		open: o.open, newRecorder: o.newRecorder, do: o.do}
+		open: o.open, newRecorder: o.newRecorder, do: o.do, closed: make(chan struct{})}
 	if ui.open == nil {
 		ui.open = openSession
 	}
@@ -135,12 +137,13 @@ func (ui *UI) newToolbar() fyne.CanvasObject {
 		}
 	})
 	folder := newIconButton(ui.tips, theme.FolderOpenIcon(), "Open the recordings folder", ui.openRecordings)
+	snaps := newIconButton(ui.tips, theme.FileImageIcon(), "Open the snapshots folder", ui.openSnapshots)
 	ui.statsBtn = newIconButton(ui.tips, theme.InfoIcon(), "Show stats on every tile: fps, bitrate, resolution, latency", ui.toggleStats)
 	full := newIconButton(ui.tips, theme.ViewFullScreenIcon(), "Full screen (F11)", ui.toggleFullScreen)
 	hint := widget.NewLabel("Double-click a camera to focus it · R record · S snapshot · F11 full screen")
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, ui.statsBtn, full), nil, hint)
+	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, snaps, ui.statsBtn, full), nil, hint)
 }
 
 // addCamera starts a camera and gives it a tile.

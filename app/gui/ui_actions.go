@@ -1,9 +1,6 @@
 package gui
 
 import (
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -123,19 +120,13 @@ func (ui *UI) openRecordings() {
 	ui.openFolder(dir)
 }
 
-// openFolder opens dir in the file manager, creating it first.
-func (ui *UI) openFolder(dir string) {
-	ui.goBackground(func() {
-		err := os.MkdirAll(dir, 0o755)
-		ui.do(func() {
-			if err == nil {
-				err = ui.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)})
-			}
-			if err != nil {
-				ui.notify("Cannot open " + dir + ": " + oneLine(err))
-			}
-		})
-	})
+// openSnapshots opens the current camera's snapshots folder.
+func (ui *UI) openSnapshots() {
+	dir := camdeck.DefaultSnapshotDir()
+	if c := ui.current(); c != nil {
+		dir = c.prof.Snapshots()
+	}
+	ui.openFolder(dir)
 }
 
 // profiles are the cameras' profiles in order.
@@ -256,6 +247,7 @@ func (ui *UI) requestClose() {
 		return
 	}
 	ui.closing = true
+	close(ui.closed)
 	if ui.stopTick != nil {
 		close(ui.stopTick)
 	}
