@@ -166,7 +166,7 @@ func (c *camera) stopRecording() {
 		c.ui.do(func() {
 			c.main.release(false)
 			if st.Path != "" && st.Err == nil {
-				c.ui.notify(fmt.Sprintf("%s: recorded %s", name, filepath.Base(st.Path)))
+				c.ui.notify(fmt.Sprintf("%s: recorded %s in %s", name, filepath.Base(st.Path), filepath.Dir(st.Path)))
 			}
 		})
 	})
@@ -196,7 +196,7 @@ func (c *camera) snapshot() {
 				c.ui.notify(fmt.Sprintf("%s: no snapshot: %s", p.Name, oneLine(err)))
 				return
 			}
-			c.ui.notify("Snapshot saved: " + filepath.Base(path))
+			c.ui.notify(fmt.Sprintf("%s: snapshot %s in %s", p.Name, filepath.Base(path), filepath.Dir(path)))
 		})
 	})
 }

@@ -22,17 +22,27 @@ func (t *tile) update() {
 	f := c.shown()
 	st := f.State()
 
-	setText(t.name, c.prof.Name)
-	setText(t.state, stateText(st, now))
+	nameChanged := setText(&t.name.Label, c.prof.Name)
+	if setText(&t.state.Label, stateText(st, now)) || nameChanged {
+		t.caption.Refresh() // the name and state share the caption by their widths
+	}
 	live := st.State == player.StateLive
 	msg := ""
 	switch {
 	case !live:
 		msg = stateText(st, now)
+		if t.hasFrame && !t.lastShow.IsZero() {
+			msg += "\nlive " + agoText(now.Sub(t.lastShow)) + " ago"
+		}
 	case !t.hasFrame:
 		msg = "waiting for a picture…"
 	}
-	setText(t.message, msg)
+	setVisible(t.dim, !live && t.hasFrame)
+	retry := st.State == player.StateFailed || st.State == player.StateReconnecting
+	if setText(&t.message.Label, msg) || retry != t.retryBtn.Visible() {
+		setVisible(t.retryBtn, retry)
+		t.msgBox.Refresh() // the box is as wide as its text
+	}
 	setVisible(t.msgBox, msg != "")
 
 	rec := ""
@@ -156,6 +166,19 @@ func bitrate(bps float64) string {
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+// agoText shows how long ago: 12 s, 5 min, 3 h, 2 days.
+func agoText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", max(0, int(d.Seconds())))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }
 
 // clock shows an elapsed time as 0:07, 12:34 or 1:02:03.
