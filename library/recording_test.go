@@ -91,6 +91,15 @@ func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 		},
 		OnError: func(err error) { t.Errorf("recording: %v", err) },
 	}
+	// The recorder's timers read the same made-up clock as the arrivals.
+	var clockMu sync.Mutex
+	latest := start
+	r.Now = func() time.Time {
+		clockMu.Lock()
+		defer clockMu.Unlock()
+		return latest
+	}
+	defer r.Close()
 	vt := &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: c.SPS, PPS: c.PPS,
 		Width: c.Width, Height: c.Height, FPS: c.FPS()}
 	tracks := []*player.Track{vt}
@@ -117,6 +126,9 @@ func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 				return rec
 			}
 			arrival := start.Add(time.Duration(dts) * time.Second / 90000)
+			clockMu.Lock()
+			latest = arrival
+			clockMu.Unlock()
 			// Audio up to this frame's arrival, on the same RTP timeline.
 			for ; audio && ai < len(aus); ai++ {
 				apts := int64(ai) * 1024

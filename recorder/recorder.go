@@ -46,6 +46,10 @@ type Recorder struct {
 	OnError func(err error)
 	// OnLimit is called when Duration is reached and the file is closed.
 	OnLimit func()
+	// Now is the wallclock the timers read; it must agree with the units'
+	// Arrival. It defaults to time.Now. A program that feeds units with
+	// made-up arrival times (a simulation, a test) sets it to follow them.
+	Now func() time.Time
 
 	mu     sync.Mutex
 	status Status
@@ -53,7 +57,6 @@ type Recorder struct {
 	// work serializes the sink's calls and the timer's.
 	work      sync.Mutex
 	timer     *time.Timer
-	now       func() time.Time // the wallclock; tests replace it
 	manual    bool             // tests call onTime themselves: no timer
 	closed    bool
 	st        *stream
@@ -103,8 +106,8 @@ func (r *Recorder) Close() {
 }
 
 func (r *Recorder) clock() time.Time {
-	if r.now != nil {
-		return r.now()
+	if r.Now != nil {
+		return r.Now()
 	}
 	return time.Now()
 }

@@ -52,7 +52,7 @@ func TestSegmentsOpenAndClose(t *testing.T) {
 // although frames stopped long before, and not a moment earlier.
 func TestDurationLimitInjectedClock(t *testing.T) {
 	now := time.Now()
-	rec := &Recorder{Duration: 10 * time.Second, manual: true, now: func() time.Time { return now }}
+	rec := &Recorder{Duration: 10 * time.Second, manual: true, Now: func() time.Time { return now }}
 	s := newSynth(t, rec)
 	s.t0 = now
 	s.feed(2 * 25)
