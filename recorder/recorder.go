@@ -97,6 +97,9 @@ func (r *Recorder) Close() {
 	if r.timer != nil {
 		r.timer.Stop()
 	}
+	if !r.stopped {
+		r.endWarmup()
+	}
 	r.closeSegment(-1)
 	r.stopped = true
 	r.update(func(s *Status) { s.Recording, s.Stopped, s.RetryAt = false, true, time.Time{} })

@@ -26,6 +26,8 @@ type synth struct {
 	t0    time.Time // arrival of the first frame
 	fps   float64
 	n     int // frames fed so far
+	// pts, when set, stamps frame i instead of the clip's timestamps.
+	pts func(i int) int64
 
 	mu      sync.Mutex
 	opened  []string
@@ -84,8 +86,11 @@ func (s *synth) arrival(i int) time.Time {
 func (s *synth) unit(i int) *player.Unit {
 	k, loop := i%len(s.clip.Frames), int64(i/len(s.clip.Frames))
 	fr := &s.clip.Frames[k]
-	return &player.Unit{Track: s.track, Data: fr.NALUs, PTS: fr.PTS + loop*s.clip.Duration,
-		Arrival: s.arrival(i), Key: fr.Key}
+	pts := fr.PTS + loop*s.clip.Duration
+	if s.pts != nil {
+		pts = s.pts(i)
+	}
+	return &player.Unit{Track: s.track, Data: fr.NALUs, PTS: pts, Arrival: s.arrival(i), Key: fr.Key}
 }
 
 // feed delivers the next n frames.
