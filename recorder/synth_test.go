@@ -43,6 +43,12 @@ func newSynth(t *testing.T, rec *Recorder) *synth {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newSynthClip(t, rec, clip)
+}
+
+// newSynthClip is newSynth with another clip.
+func newSynthClip(t *testing.T, rec *Recorder, clip *democam.Clip) *synth {
+	t.Helper()
 	s := &synth{t: t, rec: rec, clip: clip, fps: clip.FPS(), t0: time.Now()}
 	s.track = &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
 		Width: clip.Width, Height: clip.Height, FPS: clip.FPS()}
