@@ -12,6 +12,11 @@ type depacketizer struct {
 	track  *Track
 	decode func(*rtp.Packet) ([][]byte, error)
 	isKey  func([][]byte) bool
+
+	// Loss of this track: only its own reading goroutine touches these.
+	seqKnown bool
+	nextSeq  uint16
+	gap      bool // packets lost or rejected since the last unit
 }
 
 func newDepacketizer(t *Track, decode func(*rtp.Packet) ([][]byte, error), isKey func([][]byte) bool) *depacketizer {
@@ -28,6 +33,10 @@ var errBadPacket = errors.New("bad packet")
 // the unit's NTP and Arrival: looking them up only for the packet that
 // completes a unit keeps the per-packet path short.
 func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
+	if d.seqKnown && pkt.SequenceNumber != d.nextSeq {
+		d.gap = true // packets in between were lost (the reorderer has put them in order)
+	}
+	d.seqKnown, d.nextSeq = true, pkt.SequenceNumber+1
 	data, err := d.decode(pkt)
 	if err != nil {
 		for _, e := range needMore {
@@ -40,17 +49,21 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 				return nil, nil
 			}
 		}
+		d.gap = true
 		return nil, errBadPacket
 	}
 	if len(data) == 0 {
 		return nil, nil
 	}
-	return &Unit{
-		Track: d.track,
-		Data:  copyData(data),
-		PTS:   pts,
-		Key:   d.isKey(data),
-	}, nil
+	un := &Unit{
+		Track:     d.track,
+		Data:      copyData(data),
+		PTS:       pts,
+		Key:       d.isKey(data),
+		AfterLoss: d.gap,
+	}
+	d.gap = false
+	return un, nil
 }
 
 // copyData copies the parts of a unit into one allocation: the packet

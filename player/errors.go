@@ -24,10 +24,26 @@ var (
 	ErrBadURL      = errors.New("bad URL")
 	ErrUnsupported = errors.New("unsupported codec")
 	ErrTLS         = errors.New("TLS failure")
+	// ErrEnded is a stream the camera ended (RTCP BYE, or the connection
+	// closed cleanly): the end of a file, or a camera restarting.
+	ErrEnded = errors.New("the camera ended the stream")
+	// ErrInvalidReply is a camera that answered with something that is not
+	// RTSP, or RTSP that cannot be right (a bad status line, a 2 GB body,
+	// an SDP with hundreds of media): reachable, but broken.
+	ErrInvalidReply = errors.New("the camera sent an invalid reply")
+	// ErrTransport is a camera that refuses the transport asked for.
+	ErrTransport = errors.New("the camera refuses the transport")
 )
 
+// ErrSessionEnded is AddSink on a session that has ended.
+var ErrSessionEnded = errors.New("player: the session has ended")
+
+// errRefusesTCP is a 461 answer to an explicit TCP.
+var errRefusesTCP = errors.New("the camera refuses TCP; try --transport udp or auto")
+
 // Error is a session failure: which camera, what kind, and the cause.
-// Its text is one line and never holds a password.
+// Its text is one line, never holds a password, and has the control
+// characters a camera may send escaped (see Escape).
 type Error struct {
 	Camera string // name or redacted URL
 	Kind   error  // one of the Err* kinds
@@ -40,7 +56,7 @@ func (e *Error) Error() string {
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return Escape(strings.Join(strings.Fields(s), " "))
 }
 
 // Unwrap lets errors.Is match the kind and errors.As the cause.
@@ -55,7 +71,7 @@ func (e *Error) Unwrap() []error {
 // something: a bad URL, or credentials the camera refuses (retrying those
 // gets accounts locked on many cameras).
 func (e *Error) Permanent() bool {
-	return e.Kind == ErrBadURL || e.Kind == ErrAuth
+	return e.Kind == ErrBadURL || e.Kind == ErrAuth || e.Kind == ErrTransport
 }
 
 // unsupportedError lists the codecs a stream offered instead of one we read.
@@ -84,6 +100,10 @@ func classify(camera string, err error) *Error {
 	switch {
 	case errors.Is(err, ErrTimeout):
 		e.Kind = ErrTimeout
+	case errors.Is(err, ErrEnded):
+		e.Kind, e.Detail = ErrEnded, ""
+	case errors.Is(err, errRefusesTCP):
+		e.Kind, e.Detail = ErrTransport, errRefusesTCP.Error()
 	case errors.As(err, &unsup):
 		e.Kind, e.Detail = ErrUnsupported, unsup.Error()
 	case errors.As(err, &status):

@@ -2,10 +2,12 @@ package player
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log"
 	"net/url"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,10 +24,11 @@ type Session struct {
 	// Name identifies the camera in errors and logs.
 	// It defaults to the URL, password redacted.
 	Name string
-	// User and Pass, when User is set, replace the URL's credentials.
+	// User and Pass, when User is set, replace the URL's credentials;
+	// Pass alone replaces only the URL's password.
 	User, Pass string
 	// Transport for RTSP.
-	// It defaults to TCP.
+	// It defaults to TCP, and UDP when the camera refuses TCP.
 	Transport Transport
 	// Timeout bounds connecting, each request, and silence from a live
 	// camera.
@@ -57,17 +60,16 @@ type Session struct {
 	sinks  map[Sink]*sinkQueue
 	tracks []*Track // of the current connection, nil when not live
 	state  StateChange
+	ended  bool // run has returned: no sink may be added
 
-	stats counters
+	stats      counters
+	refusesTCP atomic.Bool // the camera answered 461 to TCP: use UDP
 }
 
 // Start checks the URL and starts connecting in the background.
 func (s *Session) Start() error {
 	if s.Name == "" {
 		s.Name = Redact(s.URL)
-	}
-	if s.Transport == "" {
-		s.Transport = TransportTCP
 	}
 	if s.Timeout == 0 {
 		s.Timeout = 10 * time.Second
@@ -122,21 +124,30 @@ func (s *Session) State() StateChange {
 // AddSink attaches a sink behind a queue of queueSize units (0 means
 // DefaultQueueSize). A sink is known by its value, so it must be
 // comparable: use a pointer. If the session is live, the sink's stream starts at
-// once; its video starts at the next keyframe.
-func (s *Session) AddSink(sink Sink, queueSize int) {
+// once; its video starts at the next keyframe. On a session that has
+// ended it returns ErrSessionEnded: nothing would ever end the sink's
+// stream.
+func (s *Session) AddSink(sink Sink, queueSize int) error {
 	if queueSize <= 0 {
 		queueSize = DefaultQueueSize
 	}
-	q := newSinkQueue(sink, queueSize)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ended {
+		return ErrSessionEnded
+	}
 	if s.sinks == nil {
 		s.sinks = make(map[Sink]*sinkQueue)
 	}
+	if old := s.sinks[sink]; old != nil {
+		return nil // already attached
+	}
+	q := newSinkQueue(sink, queueSize)
 	s.sinks[sink] = q
 	if s.tracks != nil {
 		q.pushControl(event{kind: evStream, tracks: s.tracks})
 	}
+	return nil
 }
 
 // RemoveSink detaches a sink; its stream ends (OnStreamEnd(nil)) after the
@@ -160,11 +171,21 @@ func (s *Session) setState(c StateChange) {
 	}
 }
 
-// credentials returns the URL with the session's User/Pass, if set.
+// credentials puts the session's User/Pass, if set, into u.
 func (s *Session) credentials(u *url.URL) {
-	if s.User != "" {
+	switch {
+	case s.User != "":
 		u.User = url.UserPassword(s.User, s.Pass)
+	case s.Pass != "":
+		u.User = url.UserPassword(u.User.Username(), s.Pass) // Username is nil-safe
 	}
+}
+
+// redact removes the session's passwords from a text that may quote them
+// in a form RedactIn does not recognise.
+func (s *Session) redact(text string) string {
+	_, _, pass := SplitUserinfo(strings.TrimSpace(s.URL))
+	return redactSecret(redactSecret(RedactIn(text), s.Pass), pass)
 }
 
 func (s *Session) run() {
@@ -176,6 +197,7 @@ func (s *Session) run() {
 			qs = append(qs, q)
 		}
 		s.sinks = nil
+		s.ended = true
 		s.mu.Unlock()
 		for _, q := range qs {
 			q.close()
@@ -191,8 +213,14 @@ func (s *Session) run() {
 		s.setState(StateChange{State: st})
 
 		src, _ := s.newSource() // checked by Start
-		up := &uplink{s: s}
-		err := src.run(s.ctx, up)
+		connCtx, end := context.WithCancelCause(s.ctx)
+		up := &uplink{s: s, end: end}
+		err := src.run(connCtx, up)
+		if cause := context.Cause(connCtx); cause != nil && s.ctx.Err() == nil {
+			err = cause // the watchdog or the camera's BYE ended it
+		}
+		end(nil)
+		up.wait()
 		s.disconnected(err)
 
 		if s.ctx.Err() != nil {
@@ -202,9 +230,10 @@ func (s *Session) run() {
 		var perr *Error
 		if err != nil {
 			perr = classify(s.Name, err)
+			perr.Detail = s.redact(perr.Detail)
 		}
 		if s.Once || (perr != nil && perr.Permanent()) {
-			if perr != nil {
+			if perr != nil && perr.Kind != ErrEnded {
 				s.err = perr
 				s.setState(StateChange{State: StateFailed, Err: perr})
 			} else {
@@ -213,7 +242,7 @@ func (s *Session) run() {
 			return
 		}
 		if perr == nil {
-			perr = classify(s.Name, errors.New("the camera ended the stream"))
+			perr = classify(s.Name, ErrEnded)
 		}
 		if up.live {
 			delay = s.ReconnectMin
@@ -246,15 +275,23 @@ func (s *Session) disconnected(err error) {
 	}
 }
 
-// uplink is how a source hands its stream to the session.
+// uplink is how a source hands one connection's stream to the session.
+// Its methods may be called from several goroutines at once (gortsplib
+// reads each UDP track on its own), so it keeps no per-track state: loss
+// is tracked by each track's depacketizer.
 type uplink struct {
 	s    *Session
 	live bool
-	gap  bool // packets were lost since the last video unit
+	// end ends the connection with a cause (silence, the camera's BYE).
+	end context.CancelCauseFunc
+
+	start     time.Time    // monotonic base of lastVideo
+	lastVideo atomic.Int64 // since start, when the last complete video unit came
+	watchDone chan struct{}
 }
 
-// connected starts the stream in every sink.
-func (u *uplink) connected(tracks []*Track, transport string) {
+// connected starts the stream in every sink and the silence watchdog.
+func (u *uplink) connected(ctx context.Context, tracks []*Track, transport string) {
 	s := u.s
 	u.live = true
 	s.stats.connected(tracks, transport)
@@ -265,34 +302,72 @@ func (u *uplink) connected(tracks []*Track, transport string) {
 	}
 	s.mu.Unlock()
 	s.setState(StateChange{State: StateLive, Transport: transport, Tracks: tracks})
+	u.watch(ctx)
 }
 
-// lost records packets the network lost: video restarts at a keyframe.
+// watch ends the connection when no complete video unit has come for the
+// session's Timeout. Packets alone do not count: a camera whose encoder
+// hung may keep the connection open and send RTCP reports, or fragments
+// of a frame that never completes.
+func (u *uplink) watch(ctx context.Context) {
+	u.start = time.Now()
+	u.watchDone = make(chan struct{})
+	timeout := u.s.Timeout
+	// Checking four times per timeout notices silence at most a quarter
+	// late, at a negligible cost.
+	tick := time.NewTicker(timeout / 4)
+	go func() {
+		defer close(u.watchDone)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if time.Since(u.start)-time.Duration(u.lastVideo.Load()) >= timeout {
+					u.end(fmt.Errorf("no complete video frame for %v: %w", timeout, ErrTimeout))
+					return
+				}
+			}
+		}
+	}()
+}
+
+// wait waits for the watchdog, once the connection's context is done.
+func (u *uplink) wait() {
+	if u.watchDone != nil {
+		<-u.watchDone
+	}
+}
+
+// ended reports the camera's end of stream (RTCP BYE).
+func (u *uplink) ended() {
+	u.end(ErrEnded)
+}
+
+// lost counts packets the network lost.
 func (u *uplink) lost(n uint64) {
 	u.s.stats.packetsLost.Add(n)
-	u.gap = true
 }
 
-// badPacket records a packet that could not be depacketized.
+// badPacket counts a packet that could not be depacketized.
 func (u *uplink) badPacket(err error) {
 	u.s.stats.badPackets.Add(1)
-	u.gap = true
 	if u.s.stats.logLimit.allow() {
-		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, RedactIn(err.Error()), u.s.stats.badPackets.Load())
+		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, Escape(u.s.redact(err.Error())), u.s.stats.badPackets.Load())
 	}
 }
 
 // unit hands a unit to every sink.
 func (u *uplink) unit(un *Unit) {
 	s := u.s
-	gap := false
 	if un.Track.Codec.IsVideo() {
-		gap, u.gap = u.gap, false
+		u.lastVideo.Store(int64(time.Since(u.start)))
 		s.stats.videoUnit(un)
 	}
 	s.mu.RLock()
 	for _, q := range s.sinks {
-		q.pushUnit(un, gap)
+		q.pushUnit(un)
 	}
 	s.mu.RUnlock()
 }

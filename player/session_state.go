@@ -9,22 +9,23 @@ import (
 // Transport is how RTP travels from an RTSP camera.
 type Transport string
 
-// Transports. TCP (RTP interleaved in the RTSP connection) is the default:
-// it crosses NAT and firewalls and loses nothing; UDP has less delay on a
-// clean network; auto tries UDP and falls back to TCP.
+// Transports. The default is TCP (RTP interleaved in the RTSP connection:
+// it crosses NAT and firewalls and loses nothing), and UDP for cameras that
+// refuse TCP with 461 Unsupported Transport (VLC's server does). An explicit
+// TCP is TCP only. UDP has less delay on a clean network; auto tries UDP and
+// falls back to TCP.
 const (
+	TransportDefault   Transport = ""
 	TransportTCP       Transport = "tcp"
 	TransportUDP       Transport = "udp"
 	TransportMulticast Transport = "multicast"
 	TransportAuto      Transport = "auto"
 )
 
-// ParseTransport reads a transport name; empty means TCP.
+// ParseTransport reads a transport name; empty means TransportDefault.
 func ParseTransport(s string) (Transport, error) {
 	switch t := Transport(strings.ToLower(s)); t {
-	case "":
-		return TransportTCP, nil
-	case TransportTCP, TransportUDP, TransportMulticast, TransportAuto:
+	case TransportDefault, TransportTCP, TransportUDP, TransportMulticast, TransportAuto:
 		return t, nil
 	}
 	return "", fmt.Errorf("player: unknown transport %q (tcp, udp, multicast or auto)", s)

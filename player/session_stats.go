@@ -15,10 +15,14 @@ type Stats struct {
 	MeasuredFPS float64 // video units per second over the last seconds
 	Bitrate     float64 // video bits per second over the last seconds
 	Transport   string
-	PacketsLost uint64
-	BadPackets  uint64 // packets the depacketizer rejected
-	Dropped     uint64 // units dropped by slow sinks
-	Reconnects  uint64
+	PacketsLost uint64 // RTP sequence numbers that never arrived
+	// UDPReadBuffer is the receive buffer the system granted each UDP
+	// socket, in bytes (0 over TCP); less than 1 MiB loses packets of
+	// large keyframes.
+	UDPReadBuffer int
+	BadPackets    uint64 // packets the depacketizer rejected
+	Dropped       uint64 // units dropped by slow sinks
+	Reconnects    uint64
 }
 
 // rateWindow is how far back fps and bitrate look: long enough to smooth
@@ -39,6 +43,7 @@ type counters struct {
 	mu        sync.Mutex
 	track     Track
 	transport string
+	udpBuffer int
 	units     uint64
 	bytes     uint64
 	samples   []rateSample // one a second, oldest first
@@ -56,6 +61,14 @@ func (c *counters) connected(tracks []*Track, transport string) {
 	}
 	c.transport = transport
 	c.samples = c.samples[:0]
+}
+
+func (c *counters) setUDPReadBuffer(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.udpBuffer == 0 || n < c.udpBuffer {
+		c.udpBuffer = n
+	}
 }
 
 func (c *counters) setTransport(t string) {
@@ -95,6 +108,9 @@ func (s *Session) Stats() Stats {
 	st.Codec = c.track.Codec.String()
 	st.Width, st.Height, st.DeclaredFPS = c.track.Width, c.track.Height, c.track.FPS
 	st.Transport = c.transport
+	if c.transport != string(TransportTCP) {
+		st.UDPReadBuffer = c.udpBuffer
+	}
 	if n := len(c.samples); n >= 2 {
 		a, b := c.samples[0], c.samples[n-1]
 		if secs := b.at.Sub(a.at).Seconds(); secs > 0 {

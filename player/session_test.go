@@ -2,7 +2,9 @@ package player
 
 import (
 	"errors"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,10 +20,10 @@ func startDemo(t *testing.T, s *democam.Server) *democam.Server {
 	return s
 }
 
-// watched is a session with a decoder and a log of its states.
+// watched is a session with a counting sink and a log of its states.
 type watched struct {
 	sess *Session
-	dec  *Decoder
+	dec  *countSink
 
 	mu     sync.Mutex
 	states []stateAt
@@ -34,8 +36,7 @@ type stateAt struct {
 
 func watch(t *testing.T, s *Session) *watched {
 	t.Helper()
-	w := &watched{sess: s, dec: &Decoder{Slot: NewFrameSlot()}}
-	w.dec.SetOutputSize(640, 360)
+	w := &watched{sess: s, dec: &countSink{}}
 	s.OnState = func(c StateChange) {
 		w.mu.Lock()
 		w.states = append(w.states, stateAt{c, time.Now()})
@@ -52,7 +53,23 @@ func watch(t *testing.T, s *Session) *watched {
 	return w
 }
 
-// waitFrames waits until the decoder has produced n frames in all.
+// countSink counts the video units a session delivers: what the session
+// tests need of a sink. Pictures are checked in player/decode.
+type countSink struct{ frames atomic.Uint64 }
+
+// sinkStats is what a countSink counted.
+type sinkStats struct{ Frames uint64 }
+
+func (c *countSink) OnStream([]*Track) {}
+func (c *countSink) OnStreamEnd(error) {}
+func (c *countSink) OnUnit(u *Unit) {
+	if u.Track.Codec.IsVideo() {
+		c.frames.Add(1)
+	}
+}
+func (c *countSink) Stats() sinkStats { return sinkStats{Frames: c.frames.Load()} }
+
+// waitFrames waits until the sink has received n video units in all.
 func (w *watched) waitFrames(t *testing.T, n uint64, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
@@ -70,34 +87,44 @@ func (w *watched) history() []stateAt {
 	return append([]stateAt(nil), w.states...)
 }
 
-// TestLiveRate: over TCP and UDP, frames reach the slot at 25 fps for
-// 10 s, none dropped or lost.
-func TestLiveRate(t *testing.T) {
+// TestLiveCount: over TCP and UDP, every frame the camera sends (250, at
+// 25 fps) reaches a recorder-like sink whole and in order, none dropped or
+// lost. The rate is only logged: `make bench` measures it. The decoder's
+// side of the same count is TestDecodeLiveCount in player/decode.
+func TestLiveCount(t *testing.T) {
+	const frames = 250
 	for _, tr := range []Transport{TransportTCP, TransportUDP} {
 		t.Run(string(tr), func(t *testing.T) {
 			t.Parallel()
-			srv := startDemo(t, &democam.Server{})
-			w := watch(t, &Session{URL: srv.URL(), Transport: tr})
-			w.waitFrames(t, 25, 10*time.Second)
-
-			start := w.dec.Stats().Frames
-			time.Sleep(10 * time.Second)
-			got := w.dec.Stats().Frames - start
-			if got < 240 || got > 260 {
-				t.Fatalf("%d frames in 10 s, want 25 fps ±1", got)
+			srv := startDemo(t, &democam.Server{Frames: frames})
+			sink := newEventSink(true)
+			s := &Session{URL: srv.URL(), Transport: tr, Timeout: 60 * time.Second, Logf: t.Logf}
+			// A queue that holds the whole clip: this counts, not times.
+			s.AddSink(sink, frames)
+			if err := s.Start(); err != nil {
+				t.Fatal(err)
 			}
-			st, ds := w.sess.Stats(), w.dec.Stats()
-			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 || ds.Errors != 0 {
-				t.Fatalf("on an idle machine nothing may be lost: %+v %+v", st, ds)
+			t.Cleanup(s.Close)
+			start := time.Now()
+			units := sink.waitVideo(t, frames, 60*time.Second)
+			took := time.Since(start)
+			if len(units) != frames {
+				t.Fatalf("%d units, want %d", len(units), frames)
 			}
-			if st.Transport != string(tr) || st.MeasuredFPS < 24 || st.MeasuredFPS > 26 || st.DeclaredFPS != 25 {
+			for i := 1; i < len(units); i++ {
+				if units[i].Arrival.Before(units[i-1].Arrival) || units[i].AfterLoss {
+					t.Fatalf("unit %d out of order or after loss", i)
+				}
+			}
+			st := s.Stats()
+			if st.Dropped != 0 || st.PacketsLost != 0 || st.BadPackets != 0 {
+				t.Fatalf("all %d frames must arrive whole: %+v", frames, st)
+			}
+			if st.Transport != string(tr) || st.DeclaredFPS != 25 {
 				t.Fatalf("stats %+v", st)
 			}
-			if ds.Width != 1280 || ds.Height != 720 || ds.LatencyP50 <= 0 {
-				t.Fatalf("decoder stats %+v", ds)
-			}
-			t.Logf("%s: %d frames in 10 s, measured %.2f fps, %.2f Mbit/s, latency p50 %v p95 %v p99 %v",
-				tr, got, st.MeasuredFPS, st.Bitrate/1e6, ds.LatencyP50, ds.LatencyP95, ds.LatencyP99)
+			t.Logf("%s: %d frames in %v (%.2f fps), measured %.2f fps, %.2f Mbit/s",
+				tr, frames, took, float64(frames)/took.Seconds(), st.MeasuredFPS, st.Bitrate/1e6)
 		})
 	}
 }
@@ -162,7 +189,8 @@ func TestTimestampJumps(t *testing.T) {
 }
 
 // TestJoinMidGOP: a shared camera is joined between keyframes; the sinks
-// start at the first keyframe and the decoder reports no error.
+// start at the first keyframe (player/decode checks that libavcodec then
+// reports no error).
 func TestJoinMidGOP(t *testing.T) {
 	t.Parallel()
 	srv := startDemo(t, &democam.Server{Shared: true})
@@ -180,9 +208,6 @@ func TestJoinMidGOP(t *testing.T) {
 	if u := <-first; !u.Key {
 		t.Fatal("the first unit delivered is not a keyframe")
 	}
-	if e := w.dec.Stats().Errors; e != 0 {
-		t.Fatalf("%d decode errors: garbage was fed before the first keyframe", e)
-	}
 }
 
 // funcSink is a Sink that only looks at units.
@@ -195,10 +220,11 @@ func (s *funcSink) OnUnit(u *Unit)    { s.f(u) }
 func (s *funcSink) OnStreamEnd(error) {}
 
 // TestSlowSink: a sink that cannot keep up drops (and counts) without
-// slowing the decoder, and after a drop it resumes at a keyframe.
+// costing another sink a unit, and after a drop it resumes at a keyframe.
 func TestSlowSink(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{})
+	const frames = 150
+	srv := startDemo(t, &democam.Server{Frames: frames})
 	var mu sync.Mutex
 	var got []*Unit
 	slow := sinkFunc(func(u *Unit) {
@@ -207,16 +233,26 @@ func TestSlowSink(t *testing.T) {
 		mu.Unlock()
 		time.Sleep(150 * time.Millisecond)
 	})
-	s := &Session{URL: srv.URL()}
+	fast := newEventSink(false)
+	s := &Session{URL: srv.URL(), Timeout: 60 * time.Second, Logf: t.Logf}
 	s.AddSink(slow, 8)
-	w := watch(t, s)
-	w.waitFrames(t, 25, 10*time.Second)
-	start := w.dec.Stats().Frames
-	time.Sleep(4 * time.Second)
-	if n := w.dec.Stats().Frames - start; n < 95 {
-		t.Fatalf("the decoder got %d frames in 4 s next to a slow sink", n)
+	s.AddSink(fast, 0)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
 	}
-	if w.sess.Stats().Dropped == 0 {
+	defer s.Close()
+	units := fast.waitVideo(t, frames, 60*time.Second)
+	pts := make([]int64, len(units))
+	for i, u := range units {
+		pts[i] = u.PTS
+	}
+	slices.Sort(pts) // presentation order: the clip has B-frames
+	for i := 1; i < len(pts); i++ {
+		if pts[i]-pts[i-1] != 3600 {
+			t.Fatalf("the fast sink misses frames: PTS %d then %d", pts[i-1], pts[i])
+		}
+	}
+	if s.Stats().Dropped == 0 {
 		t.Fatal("the slow sink dropped nothing")
 	}
 	mu.Lock()

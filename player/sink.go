@@ -11,12 +11,24 @@ import (
 type Sink interface {
 	// OnStream starts a connection's stream with its tracks.
 	OnStream(tracks []*Track)
-	// OnUnit delivers one unit. After a drop (the sink was too slow, or
-	// packets were lost) delivery resumes at the next keyframe.
+	// OnUnit delivers one unit. After a drop (the sink was too slow)
+	// delivery resumes at the next keyframe; so it does after packets of
+	// the video track were lost, unless the sink is a LossKeeper.
 	OnUnit(u *Unit)
 	// OnStreamEnd ends the stream: the connection was lost (err) or the
 	// sink was removed or the session closed (err == nil).
 	OnStreamEnd(err error)
+}
+
+// LossKeeper is a Sink that wants every complete unit, even those that
+// follow lost packets (Unit.AfterLoss): a recorder, since a damaged GOP
+// still belongs in the file, as ffmpeg and MediaMTX keep it. A decoder is
+// not one: fed a frame whose references are missing it draws garbage, so
+// it resumes at the next keyframe.
+type LossKeeper interface {
+	Sink
+	// KeepsUnitsAfterLoss returns true to receive units after loss.
+	KeepsUnitsAfterLoss() bool
 }
 
 // DefaultQueueSize is the units a sink may fall behind before it drops:
@@ -45,8 +57,9 @@ type event struct {
 // of reference frames. Control events (stream start and end) are never
 // dropped.
 type sinkQueue struct {
-	sink Sink
-	size int
+	sink     Sink
+	size     int
+	keepLoss bool // the sink is a LossKeeper
 
 	mu       sync.Mutex
 	cond     *sync.Cond
@@ -61,6 +74,9 @@ type sinkQueue struct {
 
 func newSinkQueue(s Sink, size int) *sinkQueue {
 	q := &sinkQueue{sink: s, size: size, done: make(chan struct{}), skipping: true}
+	if k, ok := s.(LossKeeper); ok {
+		q.keepLoss = k.KeepsUnitsAfterLoss()
+	}
 	q.cond = sync.NewCond(&q.mu)
 	go q.run()
 	return q
@@ -79,9 +95,9 @@ func (q *sinkQueue) pushControl(ev event) {
 	q.cond.Signal()
 }
 
-// pushUnit queues u unless the sink is behind; gap tells that units were
-// lost upstream, so video must restart at a keyframe.
-func (q *sinkQueue) pushUnit(u *Unit, gap bool) {
+// pushUnit queues u unless the sink is behind, or u follows lost packets
+// and the sink wants video to restart at a keyframe.
+func (q *sinkQueue) pushUnit(u *Unit) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -89,7 +105,7 @@ func (q *sinkQueue) pushUnit(u *Unit, gap bool) {
 	}
 	video := u.Track.Codec.IsVideo()
 	if video {
-		if gap && !u.Key {
+		if u.AfterLoss && !u.Key && !q.keepLoss {
 			q.skipping = true
 		}
 		if q.skipping && u.Key {

@@ -110,7 +110,7 @@ func (r *rtpSource) run(ctx context.Context, up *uplink) error {
 				c.Close()
 			}
 		}
-	}()
+	}() // until all are open; then closeAll
 	for i, ep := range eps {
 		if ep.addr.IP.IsMulticast() {
 			conns[i], err = net.ListenMulticastUDP("udp", nil, ep.addr)
@@ -120,20 +120,23 @@ func (r *rtpSource) run(ctx context.Context, up *uplink) error {
 		if err != nil {
 			return fmt.Errorf("cannot receive RTP on %s: %w", ep.addr, err)
 		}
-		_ = conns[i].SetReadBuffer(1 << 20) // a keyframe burst of a few Mbit/s cameras
+		r.s.stats.setUDPReadBuffer(setReadBuffer(conns[i], udpReadBuffer))
 	}
-	stop := context.AfterFunc(ctx, func() {
+	// Closing the sockets is what stops the readers: a deadline would not,
+	// since each read sets a new one while packets keep arriving.
+	closeAll := func() {
 		for _, c := range conns {
-			c.SetReadDeadline(time.Now())
+			c.Close()
 		}
-	})
+	}
+	stop := context.AfterFunc(ctx, closeAll)
 	defer stop()
 
 	tracks := make([]*Track, len(eps))
 	for i, ep := range eps {
 		tracks[i] = ep.track.depack.track
 	}
-	up.connected(tracks, "rtp")
+	up.connected(ctx, tracks, "rtp")
 
 	var timeDec rtptime.GlobalDecoder2
 	timeDec.Initialize()
@@ -145,9 +148,7 @@ func (r *rtpSource) run(ctx context.Context, up *uplink) error {
 		}()
 	}
 	err = <-errc
-	for _, c := range conns {
-		c.SetReadDeadline(time.Now())
-	}
+	closeAll()
 	for range len(eps) - 1 {
 		<-errc
 	}

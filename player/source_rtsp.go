@@ -3,12 +3,18 @@ package player
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
 	"net/url"
 	"sync/atomic"
 
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/headers"
+	"github.com/bluenviron/gortsplib/v4/pkg/liberrors"
+	"github.com/bluenviron/gortsplib/v4/pkg/readbuffer"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 )
 
@@ -18,7 +24,35 @@ type rtspSource struct {
 	url *url.URL
 }
 
+// udpReadBuffer is the receive buffer asked for each UDP socket: a 4096x1800
+// keyframe of 170 KB arrives in one burst, which the usual 208 KB default
+// (counted with per-packet overhead) overflows; 1 MiB holds several.
+const udpReadBuffer = 1 << 20
+
 func (r *rtspSource) run(ctx context.Context, up *uplink) error {
+	s := r.s
+	tr := s.Transport
+	if tr == TransportDefault && s.refusesTCP.Load() {
+		tr = TransportUDP
+	}
+	err := r.play(ctx, up, tr)
+	var status liberrors.ErrClientBadStatusCode
+	if errors.As(err, &status) && status.Code == base.StatusUnsupportedTransport && !up.live {
+		switch tr {
+		case TransportDefault:
+			// Said once: later connections go straight to UDP.
+			s.refusesTCP.Store(true)
+			s.Logf("player: %s: the camera refuses TCP; using UDP", s.Name)
+			return r.play(ctx, up, TransportUDP)
+		case TransportTCP:
+			return fmt.Errorf("%w: %w", errRefusesTCP, err)
+		}
+	}
+	return err
+}
+
+// play connects once over the transport tr.
+func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) error {
 	s := r.s
 	u, err := base.ParseURL(r.url.String())
 	if err != nil {
@@ -26,7 +60,10 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 	}
 
 	var transport atomic.Value // what the camera accepted in SETUP
-	transport.Store(string(s.Transport))
+	if tr == TransportDefault {
+		tr = TransportTCP
+	}
+	transport.Store(string(tr))
 	c := &gortsplib.Client{
 		Scheme:       u.Scheme,
 		Host:         u.Host,
@@ -48,8 +85,15 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 				transport.Store(tr)
 			}
 		},
+		ListenPacket: func(network, address string) (net.PacketConn, error) {
+			pc, err := net.ListenPacket(network, address)
+			if err == nil {
+				s.stats.setUDPReadBuffer(setReadBuffer(pc, udpReadBuffer))
+			}
+			return pc, err
+		},
 	}
-	switch s.Transport {
+	switch tr {
 	case TransportTCP:
 		c.Transport = ptr(gortsplib.TransportTCP)
 	case TransportUDP:
@@ -85,6 +129,11 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 	tracks := make([]*Track, len(mts))
 	for i, mt := range mts {
 		tracks[i] = mt.depack.track
+		c.OnPacketRTCP(mt.media, func(pkt rtcp.Packet) {
+			if _, ok := pkt.(*rtcp.Goodbye); ok {
+				up.ended() // the end of a file, or a camera shutting down
+			}
+		})
 		c.OnPacketRTP(mt.media, mt.format, func(pkt *rtp.Packet) {
 			pts, ok := c.PacketPTS2(mt.media, pkt)
 			if !ok {
@@ -104,7 +153,7 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 
 	// Mark the stream live before PLAY: packets may arrive before Play
 	// returns, and the sinks must have their tracks first.
-	up.connected(tracks, transport.Load().(string))
+	up.connected(ctx, tracks, transport.Load().(string))
 	if _, err := c.Play(nil); err != nil {
 		return err
 	}
@@ -137,3 +186,19 @@ func setupTransport(res *base.Response) (string, bool) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// setReadBuffer asks for an n-byte receive buffer on a UDP socket and
+// returns what the system granted (it caps the request at
+// net.core.rmem_max without an error).
+func setReadBuffer(pc net.PacketConn, n int) int {
+	conn, ok := pc.(*net.UDPConn)
+	if !ok {
+		return 0
+	}
+	_ = conn.SetReadBuffer(n)
+	got, err := readbuffer.ReadBuffer(conn)
+	if err != nil {
+		return 0
+	}
+	return got
+}

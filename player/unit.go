@@ -98,6 +98,10 @@ type Unit struct {
 	Arrival time.Time
 	// Key is true when decoding can start here.
 	Key bool
+	// AfterLoss is true when packets of this track were lost (or
+	// rejected) since its previous unit: the unit is whole, but frames it
+	// refers to may be damaged or missing.
+	AfterLoss bool
 }
 
 // PTSDuration is the unit's PTS as a duration.

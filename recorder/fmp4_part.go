@@ -28,7 +28,9 @@ const ntpEpochOffset = 2208988800
 
 func ntpTime(t time.Time) uint64 {
 	secs := uint64(t.Unix() + ntpEpochOffset)
-	frac := uint64(t.Nanosecond()) << 32 / uint64(time.Second)
+	// Rounded up, so that a reader truncating back to nanoseconds gets
+	// the same time.
+	frac := (uint64(t.Nanosecond())<<32 + uint64(time.Second) - 1) / uint64(time.Second)
 	return secs<<32 | frac
 }
 

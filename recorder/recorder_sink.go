@@ -84,6 +84,7 @@ func (r *Recorder) OnUnit(u *player.Unit) {
 	if r.stopped || r.st == nil {
 		return
 	}
+	r.lastArrival, r.lastSeen = u.Arrival, time.Now()
 	switch u.Track {
 	case r.st.video.track:
 		r.videoUnit(u)

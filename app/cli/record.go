@@ -61,6 +61,9 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() == 0 {
 			break
 		}
+		if *duration < 0 || *segment < 0 {
+			return usageErrorf("--duration %v --segment %v: a duration cannot be negative", *duration, *segment)
+		}
 		camArgs = append(camArgs, camArg{fs.Arg(0), *duration, *segment})
 		args = fs.Args()[1:]
 	}
@@ -216,8 +219,9 @@ wait:
 }
 
 // cameraName names a camera after its URL's host and path, or an SDP
-// file's name, without credentials.
+// file's name, without credentials (whatever they hold, / and @ too).
 func cameraName(raw string) string {
+	raw = player.StripUserinfo(strings.TrimSpace(raw))
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		base := raw[strings.LastIndexAny(raw, `/\`)+1:]

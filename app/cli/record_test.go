@@ -14,6 +14,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/reexec"
 )
 
 // recordProc is `camdeck record` running as its own process.
@@ -49,7 +50,7 @@ func startRecord(t *testing.T, args ...string) *recordProc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	p := &recordProc{cancel: cancel}
-	p.cmd = exec.CommandContext(ctx, binary, append([]string{"record"}, args...)...)
+	p.cmd = reexec.Command(ctx, append([]string{"record"}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		cancel()

@@ -11,6 +11,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -101,13 +102,14 @@ func (f *fakeStream) Stats() player.Stats {
 	return player.Stats{Codec: "H.264", Width: 1280, Height: 720, MeasuredFPS: 25, Bitrate: 2e6, Transport: "tcp"}
 }
 
-func (f *fakeStream) AddSink(s player.Sink, _ int) {
+func (f *fakeStream) AddSink(s player.Sink, _ int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.sinks == nil {
 		f.sinks = map[player.Sink]bool{}
 	}
 	f.sinks[s] = true
+	return nil
 }
 
 func (f *fakeStream) RemoveSink(s player.Sink) {
@@ -123,7 +125,7 @@ func (f *fakeStream) RemoveSink(s player.Sink) {
 
 // end ends a sink's stream; decoders that never started need nothing.
 func end(s player.Sink) {
-	if _, dec := s.(*player.Decoder); !dec {
+	if _, dec := s.(*decode.Decoder); !dec {
 		s.OnStreamEnd(nil)
 	}
 }
