@@ -18,6 +18,9 @@ const (
 	// between two frames: a camera catching up after a hiccup sends frames
 	// faster than real time, never a second ahead.
 	jumpSlack = time.Second
+	// flatSlack is how far frames stamped by arrival may stray from their
+	// arrival: more than network jitter, less than a viewer notices.
+	flatSlack = 200 * time.Millisecond
 )
 
 // Clock maps a camera's presentation times (RTP ticks) to a recording's
@@ -26,7 +29,8 @@ const (
 // jump forward or back, wrap, restart after a reboot, or drift past
 // DriftTolerance) the clock re-anchors to the wallclock, never going back
 // in time, so the file stays monotonic and its length matches the time
-// that really passed. Map is called in decoding order.
+// that really passed; when RTP time does not advance at all, frames are
+// stamped by their arrival. Map is called in decoding order.
 type Clock struct {
 	// Rate is the RTP clock, ticks per second. Required.
 	Rate int64
@@ -41,6 +45,8 @@ type Clock struct {
 	maxMapped   int64
 	step        int64 // the smallest forward step seen: about a frame
 	reanchors   int
+	flat        int   // frames stamped by arrival: their RTP time did not advance
+	flatStep    int64 // their mean arrival interval
 }
 
 func (c *Clock) ticks(d time.Duration) int64 {
@@ -68,11 +74,29 @@ func (c *Clock) Map(pts int64, arrival time.Time) int64 {
 
 	jumped := d < -c.ticks(reorderWindow) || d > w+c.ticks(jumpSlack) ||
 		drift > c.ticks(tol) || drift < -c.ticks(tol)
-	if jumped {
+	switch {
+	case d == 0:
+		// RTP time did not advance: no two frames present at once, so
+		// the camera's clock is broken (some servers stamp a raw stream
+		// once). Arrival times stamp the frames instead, smoothed to the
+		// mean arrival interval so that network jitter does not make the
+		// frame rate jitter; they anchor it within flatSlack.
+		if c.flatStep == 0 {
+			c.flatStep = max(w, 1)
+		} else {
+			c.flatStep += (w - c.flatStep) / 64
+		}
+		mapped = c.maxMapped + max(c.flatStep, 1)
+		if mapped-elapsed > c.ticks(flatSlack) || elapsed-mapped > c.ticks(flatSlack) {
+			mapped = max(elapsed, c.maxMapped+1)
+		}
+		c.offset = mapped - pts
+		c.flat++
+	case jumped:
 		mapped = max(elapsed, c.maxMapped+max(c.step, 1))
 		c.offset = mapped - pts
 		c.reanchors++
-	} else if d > 0 && (c.step == 0 || d < c.step) {
+	case d > 0 && (c.step == 0 || d < c.step):
 		c.step = d
 	}
 	c.prevPTS, c.prevArrival = pts, arrival
@@ -94,4 +118,10 @@ func (c *Clock) Wall(mapped int64) time.Time {
 // Reanchors counts the times the clock re-anchored to the wallclock.
 func (c *Clock) Reanchors() int {
 	return c.reanchors
+}
+
+// Flat counts the frames stamped by their arrival because their RTP time
+// had not advanced.
+func (c *Clock) Flat() int {
+	return c.flat
 }

@@ -45,6 +45,19 @@ type fmp4Track struct {
 }
 
 // fmp4Init describes the init segment (ftyp + moov) of a file.
+//
+// Parts are written with mediacommon's fmp4.Part (fmp4_part.go), but the
+// init is written here because mediacommon's fmp4.Init cannot do three
+// things a recording needs:
+//   - an edit list, so that a stream with B-frames presents its first
+//     frame at 0 (its first decode time is earlier);
+//   - durations patched in place when the file is finished, or repaired
+//     after a crash: mediacommon writes version 0 boxes with no
+//     durations, so the patched init would not have the same size;
+//   - hvc1 for H.265 (mediacommon writes hev1), which Apple players need.
+//
+// The avcC, hvcC and esds fields follow the layout of mediacommon's
+// internal/mp4/codec_box.go (MIT licence, see NOTICE).
 type fmp4Init struct {
 	created time.Time
 	tracks  []*fmp4Track

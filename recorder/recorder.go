@@ -66,6 +66,8 @@ type Recorder struct {
 	retryAt   time.Time     // after a write error, no new file before this
 	backoff   time.Duration // the latest retry delay
 	bytesDone int64         // bytes of finished segments
+	// The latest unit's arrival, and the wallclock when it was handled.
+	lastArrival, lastSeen time.Time
 }
 
 // Status is a recording's progress.
@@ -100,16 +102,26 @@ func (r *Recorder) Close() {
 	if r.timer != nil {
 		r.timer.Stop()
 	}
+	if !r.stopped {
+		r.endWarmup()
+	}
 	r.closeSegment(-1)
 	r.stopped = true
 	r.update(func(s *Status) { s.Recording, s.Stopped, s.RetryAt = false, true, time.Time{} })
 }
 
+// clock is the recorder's time between units: the latest unit's arrival
+// plus the time since it was handled. Units' arrival times are the
+// recording's timeline (a feed of synthetic units may be stamped in the
+// past); for a live camera this is the wallclock.
 func (r *Recorder) clock() time.Time {
 	if r.Now != nil {
 		return r.Now()
 	}
-	return time.Now()
+	if r.lastSeen.IsZero() {
+		return time.Now()
+	}
+	return r.lastArrival.Add(time.Since(r.lastSeen))
 }
 
 func (r *Recorder) update(f func(*Status)) {

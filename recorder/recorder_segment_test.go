@@ -9,7 +9,7 @@ import (
 // into 4 s segments with a made-up clock: each file is announced when it
 // opens, with the wallclock time of its first frame, and when it is done;
 // each starts with a keyframe; no frame is lost or repeated and the
-// decode times run on without a gap within each file.
+// decode times run on a regular step, never after the presentation.
 func TestSegmentsOpenAndClose(t *testing.T) {
 	rec := &Recorder{Segment: 4 * time.Second, manual: true}
 	s := newSynth(t, rec)
@@ -37,7 +37,11 @@ func TestSegmentsOpenAndClose(t *testing.T) {
 			t.Fatalf("%s does not start with a keyframe at 0", f)
 		}
 		for j := 1; j < len(smp); j++ {
-			if smp[j].dts != smp[j-1].dts+int64(smp[j-1].Duration) || smp[j-1].Duration == 0 {
+			if smp[j].Duration != 3600 || smp[j].PTSOffset < 0 {
+				t.Fatalf("%s sample %d: duration %d, pts offset %d: want a regular 3600 and never a DTS after the PTS",
+					f, j, smp[j].Duration, smp[j].PTSOffset)
+			}
+			if smp[j].dts != smp[j-1].dts+int64(smp[j-1].Duration) {
 				t.Fatalf("%s sample %d: dts %d after %d+%d", f, j, smp[j].dts, smp[j-1].dts, smp[j-1].Duration)
 			}
 		}

@@ -3,6 +3,7 @@ package recorder
 import (
 	"fmt"
 	"log"
+	"math"
 	"path/filepath"
 	"time"
 
@@ -23,14 +24,14 @@ const audioResync = 100 * time.Millisecond
 
 // stream is the recorder's view of one connection.
 type stream struct {
-	video     *videoState
-	audio     *player.Track // AAC, or nil
-	clock     Clock
-	needKey   bool
-	lastDTS   int64 // recording time of the latest video decode
-	step      int64 // the latest decode interval, for a final sample
-	extractOK bool  // lastDTS is valid
-	minDTS    int64 // the next decode may not be earlier (a frame written ahead on time)
+	video   *videoState
+	audio   *player.Track // AAC, or nil
+	clock   Clock
+	needKey bool
+	dts     *dtsTimeline // nil while warming up
+	warm    []warmUnit   // the first units, held back until dts is known
+	step    int64        // the frame interval, for a final sample
+	minDTS  int64        // the next decode may not be earlier (a frame written ahead on time)
 }
 
 // OnStream implements player.Sink.
@@ -49,7 +50,7 @@ func (r *Recorder) OnStream(tracks []*player.Track) {
 		r.fail(fmt.Errorf("cannot record %s video: camdeck records H.264 and H.265", v.Codec))
 		return
 	}
-	st := &stream{video: newVideoState(v), needKey: true}
+	st := &stream{video: newVideoState(v), needKey: true, minDTS: math.MinInt64}
 	st.clock.Rate = int64(v.ClockRate)
 	for _, t := range tracks {
 		switch t.Codec {
@@ -69,6 +70,7 @@ func (r *Recorder) OnStream(tracks []*player.Track) {
 func (r *Recorder) OnStreamEnd(error) {
 	r.work.Lock()
 	defer r.work.Unlock()
+	r.endWarmup()
 	r.closeSegment(-1)
 	r.st = nil
 	r.update(func(s *Status) { s.Recording = false })
@@ -82,6 +84,7 @@ func (r *Recorder) OnUnit(u *player.Unit) {
 	if r.stopped || r.st == nil {
 		return
 	}
+	r.lastArrival, r.lastSeen = u.Arrival, time.Now()
 	switch u.Track {
 	case r.st.video.track:
 		r.videoUnit(u)
@@ -95,6 +98,67 @@ func (r *Recorder) OnUnit(u *player.Unit) {
 
 func (r *Recorder) videoUnit(u *player.Unit) {
 	st := r.st
+	if st.dts == nil {
+		// Warm-up: the first frames teach the decode timeline.
+		if len(st.warm) == 0 && !u.Key {
+			return
+		}
+		st.warm = append(st.warm, warmUnit{u, st.clock.Map(u.PTS, u.Arrival)})
+		if len(st.warm) >= dtsWarmup {
+			r.endWarmup()
+		}
+		return
+	}
+	r.processVideo(u, st.clock.Map(u.PTS, u.Arrival))
+}
+
+// warmUnit is a unit held back while the decode timeline is learnt, with
+// its recording time.
+type warmUnit struct {
+	u   *player.Unit
+	pts int64
+}
+
+// warmAt is when the held-back units are recorded even if fewer than
+// dtsWarmup came (a camera that went silent at once), or zero.
+func (st *stream) warmAt() time.Time {
+	if st == nil || st.dts != nil || len(st.warm) == 0 {
+		return time.Time{}
+	}
+	return st.warm[0].u.Arrival.Add(partInterval / 2)
+}
+
+// endWarmup learns the decode timeline from the units held back and
+// records them.
+func (r *Recorder) endWarmup() {
+	st := r.st
+	if st == nil || st.dts != nil || len(st.warm) == 0 {
+		return
+	}
+	pts := make([]int64, len(st.warm))
+	for i, w := range st.warm {
+		pts[i] = w.pts
+	}
+	fallback := st.clock.Rate / 25
+	if fps := st.video.track.FPS; fps > 0 {
+		fallback = int64(float64(st.clock.Rate)/fps + 0.5)
+	}
+	st.dts = newDTSTimeline(pts, fallback)
+	st.step = st.dts.step
+	warm := st.warm
+	st.warm = nil
+	for _, w := range warm {
+		if r.stopped || r.st != st {
+			return
+		}
+		r.processVideo(w.u, w.pts)
+	}
+}
+
+func (r *Recorder) processVideo(u *player.Unit, pts int64) {
+	st := r.st
+	dts := max(st.dts.next(pts), st.minDTS)
+	st.step = st.dts.step
 	changed := st.video.update(u.Data)
 	if (st.needKey && !u.Key) || !st.video.ready() {
 		return
@@ -107,22 +171,7 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		r.reachLimit()
 		return
 	}
-
-	pts := st.clock.Map(u.PTS, now)
-	dts, err := st.video.dts(u.Data, pts)
-	if err != nil {
-		// Timestamps the extractor cannot follow (a jump in mid-GOP):
-		// skip to the next keyframe with a fresh extractor.
-		st.video.resetDTS()
-		st.needKey, st.extractOK = true, false
-		return
-	}
-	if st.extractOK {
-		dts = max(dts, st.lastDTS+1, st.minDTS) // a non-reference frame repeats the DTS
-
-		st.step = dts - st.lastDTS
-	}
-	st.lastDTS, st.extractOK, st.needKey = dts, true, false
+	st.needKey = false
 
 	if r.seg != nil && u.Key && (changed ||
 		(r.Segment > 0 && now.Sub(r.seg.start) >= r.Segment-rollSlack)) {

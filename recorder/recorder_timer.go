@@ -31,7 +31,7 @@ func (r *Recorder) schedule(now time.Time) {
 		return
 	}
 	var next time.Time
-	for _, t := range []time.Time{r.limitAt(), r.seg.flushAt()} {
+	for _, t := range []time.Time{r.limitAt(), r.seg.flushAt(), r.st.warmAt()} {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
@@ -64,6 +64,12 @@ func (r *Recorder) onTime(now time.Time) {
 	if at := r.limitAt(); !at.IsZero() && !now.Before(at) {
 		r.reachLimit()
 		return
+	}
+	if at := r.st.warmAt(); !at.IsZero() && !now.Before(at) {
+		r.endWarmup()
+		if r.stopped {
+			return
+		}
 	}
 	if seg := r.seg; seg != nil && seg.due(now) {
 		step := int64(0)

@@ -26,6 +26,8 @@ type synth struct {
 	t0    time.Time // arrival of the first frame
 	fps   float64
 	n     int // frames fed so far
+	// pts, when set, stamps frame i instead of the clip's timestamps.
+	pts func(i int) int64
 
 	mu      sync.Mutex
 	opened  []string
@@ -41,6 +43,12 @@ func newSynth(t *testing.T, rec *Recorder) *synth {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newSynthClip(t, rec, clip)
+}
+
+// newSynthClip is newSynth with another clip.
+func newSynthClip(t *testing.T, rec *Recorder, clip *democam.Clip) *synth {
+	t.Helper()
 	s := &synth{t: t, rec: rec, clip: clip, fps: clip.FPS(), t0: time.Now()}
 	s.track = &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
 		Width: clip.Width, Height: clip.Height, FPS: clip.FPS()}
@@ -84,8 +92,11 @@ func (s *synth) arrival(i int) time.Time {
 func (s *synth) unit(i int) *player.Unit {
 	k, loop := i%len(s.clip.Frames), int64(i/len(s.clip.Frames))
 	fr := &s.clip.Frames[k]
-	return &player.Unit{Track: s.track, Data: fr.NALUs, PTS: fr.PTS + loop*s.clip.Duration,
-		Arrival: s.arrival(i), Key: fr.Key}
+	pts := fr.PTS + loop*s.clip.Duration
+	if s.pts != nil {
+		pts = s.pts(i)
+	}
+	return &player.Unit{Track: s.track, Data: fr.NALUs, PTS: pts, Arrival: s.arrival(i), Key: fr.Key}
 }
 
 // feed delivers the next n frames.

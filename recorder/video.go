@@ -15,25 +15,10 @@ import (
 type videoState struct {
 	track         *player.Track
 	vps, sps, pps []byte
-	h264DTS       *h264.DTSExtractor
-	h265DTS       *h265.DTSExtractor
 }
 
 func newVideoState(t *player.Track) *videoState {
-	v := &videoState{track: t, vps: t.VPS, sps: t.SPS, pps: t.PPS}
-	v.resetDTS()
-	return v
-}
-
-func (v *videoState) resetDTS() {
-	switch v.track.Codec {
-	case player.CodecH264:
-		v.h264DTS = &h264.DTSExtractor{}
-		v.h264DTS.Initialize()
-	case player.CodecH265:
-		v.h265DTS = &h265.DTSExtractor{}
-		v.h265DTS.Initialize()
-	}
+	return &videoState{track: t, vps: t.VPS, sps: t.SPS, pps: t.PPS}
 }
 
 // nalType returns the NAL unit type of the track's codec.
@@ -87,35 +72,6 @@ func (v *videoState) ready() bool {
 		return v.vps != nil && v.sps != nil && v.pps != nil
 	}
 	return v.sps != nil && v.pps != nil
-}
-
-// dts derives the decoding time of a unit from its presentation time.
-// B-frames make them differ; mediacommon's extractor reads the picture
-// order from the slice headers.
-func (v *videoState) dts(au [][]byte, pts int64) (int64, error) {
-	switch v.track.Codec {
-	case player.CodecH264:
-		return v.h264DTS.Extract(v.withParams(au), pts)
-	case player.CodecH265:
-		return v.h265DTS.Extract(v.withParams(au), pts)
-	}
-	return pts, nil
-}
-
-// withParams prepends the known parameter sets to a keyframe that lacks
-// them (cameras that send them only in the SDP): the extractor needs them.
-func (v *videoState) withParams(au [][]byte) [][]byte {
-	for _, n := range au {
-		if len(n) > 0 && (v.nalType(n) == h264SPS && v.track.Codec == player.CodecH264 ||
-			v.nalType(n) == h265SPS && v.track.Codec == player.CodecH265) {
-			return au
-		}
-	}
-	out := make([][]byte, 0, len(au)+3)
-	if v.track.Codec == player.CodecH265 {
-		out = append(out, v.vps)
-	}
-	return append(append(out, v.sps, v.pps), au...)
 }
 
 // payload converts a unit to an MP4 sample: NAL units with 4-byte length

@@ -140,14 +140,10 @@ func (c *camera) startRecording() {
 		},
 	})
 	c.rec = rec
-	rec.sess.AddSink(rec.sink, recorderQueue)
+	rec.sess.AddSink(rec.sink, recorder.QueueSize)
 	c.tile.update()
 	c.ui.list.Refresh()
 }
-
-// recorderQueue is the units a recorder may fall behind: about 10 s at
-// 25 fps, so a slow disk never costs frames of a recording.
-const recorderQueue = 256
 
 // stopRecording detaches the recorder, which finishes its file, in the
 // background, then names the file.

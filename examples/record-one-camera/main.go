@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
@@ -20,20 +21,29 @@ func main() {
 		log.Fatal("usage: record-one-camera URL")
 	}
 	done := make(chan struct{})
-	rec := &recorder.Recorder{
+	var once sync.Once
+	stop := func() { once.Do(func() { close(done) }) }
+	var rec *recorder.Recorder
+	rec = &recorder.Recorder{
 		Dir:       "recordings",
 		Camera:    "example",
 		Duration:  30 * time.Second,
 		OnSegment: func(path string, d time.Duration) { fmt.Println(path, d) },
-		OnError:   func(err error) { log.Println(err); close(done) },
-		OnLimit:   func() { close(done) },
+		OnError: func(err error) {
+			log.Println(err)
+			if rec.Status().Stopped { // else it retries in a new file
+				stop()
+			}
+		},
+		OnLimit: stop,
 	}
 	sess := &player.Session{URL: os.Args[1]}
-	sess.AddSink(rec, 256)
+	sess.AddSink(rec, recorder.QueueSize)
 	if err := sess.Start(); err != nil {
 		log.Fatal(err)
 	}
 	defer sess.Close()
 	<-done
 	sess.RemoveSink(rec) // finishes the file
+	rec.Close()
 }

@@ -76,7 +76,7 @@ func asSink(r *recorder.Recorder) (player.Sink, error) {
 	return nil, errors.New("bench: recorder.Recorder is not a player.Sink yet")
 }
 
-// runRecord records -n cameras of the same URL, each behind a queue of 256
+// runRecord records -n cameras of the same URL, each behind a queue of recorder.QueueSize
 // units as the GUI attaches recorders, and prints "ready" once every
 // camera has a file open.
 func runRecord(ctx context.Context, args []string) error {
@@ -118,7 +118,7 @@ func runRecord(ctx context.Context, args []string) error {
 		}
 		c := &cam{rec: rec, cnt: &counter{rec: rec, sink: sink}}
 		c.sess = &player.Session{URL: *url, Logf: log.Printf}
-		c.sess.AddSink(c.cnt, 256)
+		c.sess.AddSink(c.cnt, recorder.QueueSize)
 		if err := c.sess.Start(); err != nil {
 			return err
 		}
