@@ -23,10 +23,18 @@ type mediaTrack struct {
 	depack *depacketizer
 }
 
+// maxMedias bounds the media sections of an SDP: cameras offer one to
+// four (video, a sub-stream, audio, metadata); hundreds are an attack or a
+// bug, and each would cost a SETUP.
+const maxMedias = 16
+
 // selectTracks picks from an SDP the first video track camdeck decodes and
 // the first audio track it records. A stream with neither is unsupported;
 // the error names what it offered.
 func selectTracks(desc *description.Session) ([]*mediaTrack, error) {
+	if n := len(desc.Medias); n > maxMedias {
+		return nil, fmt.Errorf("%w: the SDP has %d media sections", ErrInvalidReply, n)
+	}
 	var video, audio *mediaTrack
 	var offered []string
 	for _, m := range desc.Medias {
