@@ -84,7 +84,9 @@ func newTrack(f format.Format) (*depacketizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newDepacketizer(t, dec.Decode, h264.IsRandomAccess), nil
+		d := newDepacketizer(t, dec.Decode, h264.IsRandomAccess)
+		d.startsAU = h264StartsAU
+		return d, nil
 
 	case *format.H265:
 		t := &Track{Codec: CodecH265, ClockRate: f.ClockRate(), VPS: f.VPS, SPS: f.SPS, PPS: f.PPS}
@@ -93,7 +95,9 @@ func newTrack(f format.Format) (*depacketizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newDepacketizer(t, dec.Decode, h265.IsRandomAccess), nil
+		d := newDepacketizer(t, dec.Decode, h265.IsRandomAccess)
+		d.startsAU = h265StartsAU
+		return d, nil
 
 	case *format.MJPEG:
 		t := &Track{Codec: CodecMJPEG, ClockRate: f.ClockRate()}
