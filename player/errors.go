@@ -98,7 +98,7 @@ func classify(camera string, err error) *Error {
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, ErrTimeout):
-		e.Kind = ErrTimeout
+		e.Kind, e.Detail = ErrTimeout, strings.TrimSuffix(e.Detail, ": "+ErrTimeout.Error())
 	case errors.Is(err, ErrEnded):
 		e.Kind, e.Detail = ErrEnded, ""
 	case errors.Is(err, errRefusesTCP):
