@@ -45,9 +45,12 @@ build: deps
 run: build
 	./$(BIN)
 
+# TESTFLAGS adds go test flags: make test TESTFLAGS=-v shows each test's time.
+TESTFLAGS ?=
+
 test: deps
 	$(GO) vet ./...
-	$(GO) test -race -timeout 30m ./...
+	$(GO) test -race -timeout 30m $(TESTFLAGS) ./...
 	@$(MAKE) --no-print-directory fuzz
 
 fuzz:

@@ -6,7 +6,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,39 +148,25 @@ var ErrURL = errors.New("not a camera URL")
 // ValidateURL accepts rtsp:// and rtsps:// URLs with a host, paths of .sdp
 // files, and DemoURL. Its errors are one line and hold no password.
 func ValidateURL(raw string) error {
-	raw = strings.TrimSpace(raw)
-	switch {
-	case raw == "":
-		return fmt.Errorf("%w: empty", ErrURL)
-	case raw == DemoURL:
-		return nil
-	case strings.HasSuffix(strings.ToLower(raw), ".sdp") && !strings.Contains(raw, "://"):
+	if strings.TrimSpace(raw) == DemoURL {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%w: cannot parse %s", ErrURL, player.Redact(raw))
-	}
-	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
-		return fmt.Errorf("%w: use rtsp://host/path, rtsps://host/path or an .sdp file", ErrURL)
-	}
-	if u.Hostname() == "" {
-		return fmt.Errorf("%w: no host in %s", ErrURL, player.Redact(raw))
+	if _, err := player.ParseAddress(raw); err != nil {
+		return fmt.Errorf("%w: %v", ErrURL, err)
 	}
 	return nil
 }
 
 // SplitCredentials moves user and password out of a URL, so they are
-// never shown with it: it returns the URL without them, and them.
+// never shown with it: it returns the URL without them, and them. A
+// password may hold any character, / and @ too, typed raw or escaped.
 func SplitCredentials(raw string) (clean, user, pass string) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.User == nil || (u.Scheme != "rtsp" && u.Scheme != "rtsps") {
+	addr, err := player.ParseAddress(player.StripUserinfo(raw))
+	if err != nil || addr.Kind != player.AddressRTSP {
 		return raw, "", ""
 	}
-	user = u.User.Username()
-	pass, _ = u.User.Password()
-	u.User = nil
-	return u.String(), user, pass
+	_, user, pass = player.SplitUserinfo(strings.TrimSpace(raw))
+	return addr.URL.String(), user, pass
 }
 
 // Duration is a time.Duration written in JSON as "15m0s" ("0s" for none).

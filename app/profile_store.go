@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/atomicfile"
 )
 
 // FileVersion is the version of the profile file this camdeck writes. A
@@ -33,7 +37,18 @@ type Store struct {
 	// Path of the file.
 	// It defaults to DefaultPath().
 	Path string
+	// Logf tells what Load repaired (a file readable by others).
+	// It defaults to log.Printf.
+	Logf func(format string, args ...any)
 }
+
+// timeNow dates set-aside files; tests fix it.
+var timeNow = time.Now
+
+// MaxFileSize bounds the profile file: a thousand cameras take about
+// 500 KB, so 4 MiB is room to spare, and a larger file is not one camdeck
+// wrote (reading it whole could take a lot of memory).
+const MaxFileSize = 4 << 20
 
 // DefaultPath is os.UserConfigDir()/camdeck/profiles.json
 // ($XDG_CONFIG_HOME/camdeck/profiles.json on Linux).
@@ -81,23 +96,93 @@ func (s *Store) Load() ([]Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := s.read(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		ps := []Profile{DemoProfile()}
 		return ps, s.Save(ps)
 	}
-	if err != nil {
+	var perr error
+	var ps []Profile
+	if errors.As(err, new(*tooLargeError)) {
+		perr = err
+	} else if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
-	}
-	ps, perr := Decode(data)
-	if perr == nil {
+	} else if ps, perr = Decode(data); perr == nil {
 		return ps, nil
 	}
-	aside := fmt.Sprintf("%s.broken-%s", path, time.Now().Format("2006-01-02_15-04-05"))
-	if err := os.Rename(path, aside); err != nil {
+	aside, err := setAside(path, timeNow())
+	if err != nil {
 		return nil, fmt.Errorf("app: cannot read %s (%v) nor move it aside: %w", path, perr, err)
 	}
 	return []Profile{DemoProfile()}, &BrokenError{Path: path, Aside: aside, Err: perr}
+}
+
+// tooLargeError is a profile file over MaxFileSize.
+type tooLargeError struct{ size int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%d bytes, larger than the %d MiB a profile file may be", e.size, MaxFileSize>>20)
+}
+
+// read reads the profile file, at most MaxFileSize of it, and makes it
+// mode 0600 if others could read it (it holds camera passwords).
+func (s *Store) read(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := f.Chmod(0o600); err == nil {
+			s.logf("app: %s was mode %04o, readable by others; it is now 0600", path, perm)
+		}
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, &tooLargeError{fi.Size()}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize { // it grew since Stat
+		return nil, &tooLargeError{int64(len(data))}
+	}
+	return data, nil
+}
+
+func (s *Store) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// setAside moves a profile file that cannot be read to a name of its own,
+// path.broken-<time>, with -2, -3... if that exists: a hard link made with
+// O_EXCL semantics, so two broken files never share a name, then the file
+// is removed from path.
+func setAside(path string, t time.Time) (string, error) {
+	base := fmt.Sprintf("%s.broken-%s", path, t.Format("2006-01-02_15-04-05"))
+	for i := 1; i < 1000; i++ {
+		aside := base
+		if i > 1 {
+			aside = fmt.Sprintf("%s-%d", base, i)
+		}
+		err := os.Link(path, aside)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return aside, os.Remove(path)
+	}
+	return "", fmt.Errorf("%s-2 to -999 all exist", base)
 }
 
 // Decode parses a profile file and validates every profile.
@@ -106,6 +191,9 @@ func Decode(data []byte) ([]Profile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("not a camdeck profile file: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("not a camdeck profile file: text after the JSON")
 	}
 	switch {
 	case f.Version == 0:
@@ -168,46 +256,15 @@ func Import(path string) ([]Profile, error) {
 	return ps, nil
 }
 
-// beforeRename runs between writing the temporary file and renaming it;
-// tests make it fail to play a crash at the worst moment.
-var beforeRename = func(tmp string) error { return nil }
-
-// writeAtomic writes data to a temporary file next to path, syncs it, and
-// renames it over path, then syncs the folder: the file is either the old
-// one or the new one, whole.
+// writeAtomic writes the profile file (or an export) mode 0600, whole or
+// not at all.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("app: %w", err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	err := atomicfile.Write(path, 0o600, 0o700, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("app: %w", err)
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o600)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = beforeRename(tmp)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("app: saving %s: %w", filepath.Base(path), err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		return fmt.Errorf("app: saving: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/atomicfile"
 )
 
 func sample() []Profile {
@@ -70,8 +72,8 @@ func TestStoreSurvivesCrashMidSave(t *testing.T) {
 	}
 
 	// The process dies after writing the temporary file, before renaming.
-	defer func(f func(string) error) { beforeRename = f }(beforeRename)
-	beforeRename = func(tmp string) error {
+	defer func(f func(string) error) { atomicfile.BeforeRename = f }(atomicfile.BeforeRename)
+	atomicfile.BeforeRename = func(tmp string) error {
 		// What a crash leaves: a temporary file, maybe half written.
 		b, _ := os.ReadFile(tmp)
 		os.WriteFile(tmp+"-leftover", b[:len(b)/2], 0o600)
@@ -80,7 +82,7 @@ func TestStoreSurvivesCrashMidSave(t *testing.T) {
 	if err := s.Save(sample()); err == nil {
 		t.Fatal("save did not fail")
 	}
-	beforeRename = func(string) error { return nil }
+	atomicfile.BeforeRename = func(string) error { return nil }
 
 	got, err := s.Load()
 	if err != nil {
@@ -217,5 +219,22 @@ func TestDuration(t *testing.T) {
 	var p Profile
 	if err := json.Unmarshal([]byte(`{"segment": "5m"}`), &p); err != nil || p.Segment != Duration(5*time.Minute) {
 		t.Fatalf("unmarshal: %v %v", err, p.Segment)
+	}
+}
+
+func TestURLErrorsHoldNoPassword(t *testing.T) {
+	for _, pass := range []string{"Top/Secret9", "p@ss@word", "100%sure", "sp ace", "пароль"} {
+		raw := "rtsp://admin:" + pass + "@127.0.0.1:8570/demo"
+		err := ValidateURL(raw + "\x00")
+		if err != nil && strings.Contains(err.Error(), pass) {
+			t.Errorf("ValidateURL(%q) = %v", raw, err)
+		}
+		clean, user, p := SplitCredentials(raw)
+		if clean != "rtsp://127.0.0.1:8570/demo" || user != "admin" || p != pass {
+			t.Errorf("SplitCredentials(%q) = %q %q %q", raw, clean, user, p)
+		}
+		if d := DisplayURL(raw); strings.Contains(d, pass) {
+			t.Errorf("DisplayURL(%q) = %q", raw, d)
+		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/xvfb"
 )
 
 // grabRate is how often the screen is read for the barcode: every 5 ms,
@@ -38,11 +40,11 @@ func (b *bench) ffplay(ctx context.Context) error {
 		return err
 	}
 	defer srv.close()
-	x, err := startXvfb(clipHD.W, clipHD.H)
-	if err != nil {
-		return err
+	x := &xvfb.Server{Width: clipHD.W, Height: clipHD.H}
+	if err := x.Start(); err != nil {
+		return fmt.Errorf("bench: %w", err)
 	}
-	defer x.close()
+	defer x.Close()
 	dir, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "ffplay"))
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -87,13 +89,13 @@ var showinfoRE = regexp.MustCompile(`n:\s*(\d+)\s+pts:(\d+)`)
 
 // ffplayRun plays the stream with ffplay, grabs its barcode for the
 // window, and returns each frame's delay in milliseconds.
-func (b *bench) ffplayRun(x *xserver, srv *server, grab string) ([]float64, error) {
+func (b *bench) ffplayRun(x *xvfb.Server, srv *server, grab string) ([]float64, error) {
 	arr, err := startProc(nil, b.helper, "arrivals", "-url", srv.url, "-clip", b.hd)
 	if err != nil {
 		return nil, err
 	}
 	defer arr.stop(10 * time.Second)
-	env := []string{"DISPLAY=" + x.display}
+	env := []string{x.Env()}
 	ff, err := startProc(env, "ffplay", "-hide_banner", "-loglevel", "error", "-nostats", "-an", "-sn",
 		"-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-left", "0", "-top", "0", "-noborder", srv.url)
 	if err != nil {
@@ -106,7 +108,7 @@ func (b *bench) ffplayRun(x *xserver, srv *server, grab string) ([]float64, erro
 	frames := int(b.cfg.Window.Seconds() * grabRate)
 	g, err := startProc(env, "ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
 		"-f", "x11grab", "-framerate", strconv.Itoa(grabRate), "-video_size", fmt.Sprintf("%dx%d", w, barcodeH),
-		"-i", x.display+"+0,0", "-frames:v", strconv.Itoa(frames), "-copyts", "-fps_mode", "passthrough",
+		"-i", x.Display()+"+0,0", "-frames:v", strconv.Itoa(frames), "-copyts", "-fps_mode", "passthrough",
 		"-vf", "showinfo,format=gray", "-f", "rawvideo", "-y", grab)
 	if err != nil {
 		return nil, err

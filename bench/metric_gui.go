@@ -10,6 +10,7 @@ import (
 	"time"
 
 	camdeck "github.com/camdeck/camdeck/app"
+	"github.com/camdeck/camdeck/internal/xvfb"
 )
 
 // guiCameras is how many cameras the window shows in its grid.
@@ -49,11 +50,11 @@ func (b *bench) gui(ctx context.Context) error {
 		return err
 	}
 	defer srv.close()
-	x, err := startXvfb(1280, 800)
-	if err != nil {
-		return err
+	x := &xvfb.Server{Width: 1280, Height: 800}
+	if err := x.Start(); err != nil {
+		return fmt.Errorf("bench: %w", err)
 	}
-	defer x.close()
+	defer x.Close()
 	if err := writeProfiles(dir, srv.url); err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func (b *bench) gui(ctx context.Context) error {
 
 // profileGUI splits the window's CPU and ffplay's by shared object with
 // perf: decoding, scaling, drawing through Mesa, Fyne and the engine.
-func (b *bench) profileGUI(x *xserver, bin, dir, url string) {
+func (b *bench) profileGUI(x *xvfb.Server, bin, dir, url string) {
 	if _, err := exec.LookPath("perf"); err != nil {
 		return
 	}
@@ -133,7 +134,7 @@ func (b *bench) profileGUI(x *xserver, bin, dir, url string) {
 		return
 	}
 	camP := prof(cam, "gui-camdeck")
-	ff, err := startProc([]string{"DISPLAY=" + x.display, "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
+	ff, err := startProc([]string{x.Env(), "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
 	if err != nil {
 		return
 	}
@@ -172,7 +173,7 @@ func writeProfiles(dir, url string) error {
 }
 
 // camGUI runs the window.
-func (b *bench) camGUI(x *xserver, bin, dir string, i int) guiRun {
+func (b *bench) camGUI(x *xvfb.Server, bin, dir string, i int) guiRun {
 	p, err := startProc(b.guiEnv(x, dir), bin)
 	if err != nil {
 		return guiRun{err: err}
@@ -181,8 +182,8 @@ func (b *bench) camGUI(x *xserver, bin, dir string, i int) guiRun {
 }
 
 // ffplayGUI runs ffplay on one of the same streams at a tile's size.
-func (b *bench) ffplayGUI(x *xserver, url, dir string, i int) guiRun {
-	p, err := startProc([]string{"DISPLAY=" + x.display, "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
+func (b *bench) ffplayGUI(x *xvfb.Server, url, dir string, i int) guiRun {
+	p, err := startProc([]string{x.Env(), "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
 	if err != nil {
 		return guiRun{err: err}
 	}
@@ -190,8 +191,8 @@ func (b *bench) ffplayGUI(x *xserver, url, dir string, i int) guiRun {
 }
 
 // guiEnv runs the window on x with its own HOME and config folder.
-func (b *bench) guiEnv(x *xserver, dir string) []string {
-	return []string{"DISPLAY=" + x.display, "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config")}
+func (b *bench) guiEnv(x *xvfb.Server, dir string) []string {
+	return []string{x.Env(), "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config")}
 }
 
 // ffplayArgs shows one stream at a tile's size.
@@ -200,10 +201,10 @@ func (b *bench) ffplayArgs(url string) []string {
 		"-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-x", "640", "-y", "360", "-left", "0", "-top", "0", url}
 }
 
-func (b *bench) measureGUI(x *xserver, p *proc, dir, name string) guiRun {
+func (b *bench) measureGUI(x *xvfb.Server, p *proc, dir, name string) guiRun {
 	defer p.stop(30 * time.Second)
 	time.Sleep(time.Until(p.start.Add(b.guiWarmup())))
-	x0, err := x.p.cpu()
+	x0, err := schedTime(x.Pid())
 	if err != nil {
 		return guiRun{err: err}
 	}
@@ -212,13 +213,28 @@ func (b *bench) measureGUI(x *xserver, p *proc, dir, name string) guiRun {
 	if err != nil {
 		return guiRun{err: err}
 	}
-	x1, err := x.p.cpu()
+	x1, err := schedTime(x.Pid())
 	if err != nil {
 		return guiRun{err: err}
 	}
-	moved, err := x.moving(dir, name)
+	moved, err := moving(x, dir, name)
 	if err != nil {
 		return guiRun{err: err}
 	}
 	return guiRun{cpu: cpu, x: (x1 - x0).Seconds() / time.Since(t0).Seconds(), moved: moved}
+}
+
+// moving takes two screenshots half a second apart and returns the
+// fraction of the screen that changed: video that plays changes.
+func moving(x *xvfb.Server, dir, name string) (float64, error) {
+	a, err := x.Screenshot(filepath.Join(dir, name+"-1.png"))
+	if err != nil {
+		return 0, err
+	}
+	time.Sleep(500 * time.Millisecond)
+	b, err := x.Screenshot(filepath.Join(dir, name+"-2.png"))
+	if err != nil {
+		return 0, err
+	}
+	return xvfb.Changed(a, b, a.Bounds()), nil
 }

@@ -14,7 +14,7 @@ import (
 const benchstat = "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 
 // microPackages hold the hot-path benchmarks (*_bench_test.go).
-var microPackages = []string{"./player/", "./recorder/"}
+var microPackages = []string{"./player/", "./player/decode/", "./recorder/"}
 
 // micro runs the Go micro-benchmarks of the hot paths on the 1080p30 clip,
 // keeps their raw output (benchstat's input: compare two runs with

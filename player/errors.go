@@ -42,7 +42,8 @@ var ErrSessionEnded = errors.New("player: the session has ended")
 var errRefusesTCP = errors.New("the camera refuses TCP; try --transport udp or auto")
 
 // Error is a session failure: which camera, what kind, and the cause.
-// Its text is one line and never holds a password.
+// Its text is one line, never holds a password, and has the control
+// characters a camera may send escaped (see Escape).
 type Error struct {
 	Camera string // name or redacted URL
 	Kind   error  // one of the Err* kinds
@@ -55,7 +56,7 @@ func (e *Error) Error() string {
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return Escape(strings.Join(strings.Fields(s), " "))
 }
 
 // Unwrap lets errors.Is match the kind and errors.As the cause.

@@ -2,8 +2,12 @@ package player
 
 import (
 	"encoding/binary"
+	"fmt"
+	"io"
 	"net/url"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
@@ -68,25 +72,60 @@ func FuzzDepacketize(f *testing.F) {
 	})
 }
 
-// FuzzRedact: whatever the URL, Redact keeps its user, host and path and
-// replaces the password with ***.
+// FuzzRedact: whatever the password (with @, /, :, %, spaces, unicode),
+// typed raw or escaped, it is absent from every output made from the URL:
+// Redact, RedactIn, StripUserinfo, a session's name and its errors. And
+// for a clean URL, Redact keeps its user, host and path.
 func FuzzRedact(f *testing.F) {
 	f.Add("admin", "s3cret!", "cam.local:554", "/Streaming/Channels/101")
+	f.Add("admin", "Top/Secret9", "127.0.0.1:8570", "/demo")
+	f.Add("a@b", "p@ss@word:x", "10.0.0.2", "/x?y=1")
+	f.Add("admin", "%41%zz%", "cam", "/")
+	f.Add("ädmin", "пароль 密码", "[::1]:554", "/live")
 	f.Fuzz(func(t *testing.T, user, pass, host, path string) {
-		u := &url.URL{Scheme: "rtsp", User: url.UserPassword(user, pass), Host: host, Path: path}
-		raw := u.String()
-		in, err := url.Parse(raw)
-		if err != nil {
-			return // not a URL a camera profile could hold
+		escaped := (&url.URL{Scheme: "rtsp", User: url.UserPassword(user, pass), Host: host, Path: path}).String()
+		ideals := map[string]string{ // each form, and it redacted as it should be
+			"rtsp://" + user + ":" + pass + "@" + host + path: "rtsp://" + user + ":***@" + host + path,
+			escaped: (&url.URL{Scheme: "rtsp", User: url.UserPassword(user, "***"), Host: host, Path: path}).String(),
 		}
-		out := Redact(raw)
+		for raw, ideal := range ideals {
+			for _, secret := range []string{pass, url.PathEscape(pass)} {
+				if len(secret) < 3 || strings.Contains(ideal, secret) || strings.Contains(raw[:strings.Index(raw, "://")], secret) {
+					continue // the secret is also part of what may be shown
+				}
+				s := &Session{URL: raw}
+				outputs := map[string]string{
+					"Redact":        Redact(raw),
+					"RedactIn":      RedactIn(`dial "` + raw + `": refused`),
+					"StripUserinfo": StripUserinfo(raw),
+					"session error": s.redact(classify(Redact(raw), fmt.Errorf("dial %s: %w", raw, io.EOF)).Error()),
+				}
+				if strings.ContainsAny(pass, " \t\n\v\f\r\u0085\u00a0\"'<>") || strings.ContainsFunc(pass, unicode.IsSpace) {
+					delete(outputs, "RedactIn") // free text: the password's end cannot be found
+				}
+				if _, err := s.newSource(); err != nil {
+					outputs["bad URL"] = err.Error()
+				}
+				for what, out := range outputs {
+					if strings.Contains(out, secret) {
+						t.Fatalf("%s of %q = %q: holds the password %q", what, raw, out, secret)
+					}
+				}
+			}
+		}
+
+		in, err := url.Parse(escaped)
+		if err != nil || strings.ContainsAny(in.Path, "@") || in.RawQuery != "" || in.Fragment != "" {
+			return // not a URL a camera profile could hold, or one Redact may shorten
+		}
+		out := Redact(escaped)
 		r, err := url.Parse(out)
 		if err != nil {
-			t.Fatalf("Redact(%q) = %q, not a URL: %v", raw, out, err)
+			t.Fatalf("Redact(%q) = %q, not a URL: %v", escaped, out, err)
 		}
 		p, _ := r.User.Password()
 		if p != "***" || r.User.Username() != in.User.Username() || r.Host != in.Host || r.Path != in.Path {
-			t.Fatalf("Redact(%q) = %q", raw, out)
+			t.Fatalf("Redact(%q) = %q", escaped, out)
 		}
 	})
 }

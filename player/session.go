@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,7 +24,8 @@ type Session struct {
 	// Name identifies the camera in errors and logs.
 	// It defaults to the URL, password redacted.
 	Name string
-	// User and Pass, when User is set, replace the URL's credentials.
+	// User and Pass, when User is set, replace the URL's credentials;
+	// Pass alone replaces only the URL's password.
 	User, Pass string
 	// Transport for RTSP.
 	// It defaults to TCP, and UDP when the camera refuses TCP.
@@ -169,11 +171,21 @@ func (s *Session) setState(c StateChange) {
 	}
 }
 
-// credentials returns the URL with the session's User/Pass, if set.
+// credentials puts the session's User/Pass, if set, into u.
 func (s *Session) credentials(u *url.URL) {
-	if s.User != "" {
+	switch {
+	case s.User != "":
 		u.User = url.UserPassword(s.User, s.Pass)
+	case s.Pass != "":
+		u.User = url.UserPassword(u.User.Username(), s.Pass) // Username is nil-safe
 	}
+}
+
+// redact removes the session's passwords from a text that may quote them
+// in a form RedactIn does not recognise.
+func (s *Session) redact(text string) string {
+	_, _, pass := SplitUserinfo(strings.TrimSpace(s.URL))
+	return redactSecret(redactSecret(RedactIn(text), s.Pass), pass)
 }
 
 func (s *Session) run() {
@@ -218,6 +230,7 @@ func (s *Session) run() {
 		var perr *Error
 		if err != nil {
 			perr = classify(s.Name, err)
+			perr.Detail = s.redact(perr.Detail)
 		}
 		if s.Once || (perr != nil && perr.Permanent()) {
 			if perr != nil && perr.Kind != ErrEnded {
@@ -341,7 +354,7 @@ func (u *uplink) lost(n uint64) {
 func (u *uplink) badPacket(err error) {
 	u.s.stats.badPackets.Add(1)
 	if u.s.stats.logLimit.allow() {
-		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, RedactIn(err.Error()), u.s.stats.badPackets.Load())
+		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, Escape(u.s.redact(err.Error())), u.s.stats.badPackets.Load())
 	}
 }
 

@@ -82,7 +82,8 @@ func send(t *testing.T, c net.Conn, p *rtp.Packet) {
 
 // TestLossIsPerTrack: a lost audio packet costs video nothing; a lost
 // video packet costs the recorder (a LossKeeper) only the frame it
-// belonged to, while the decoder waits for the next keyframe.
+// belonged to, while a sink that is not one (the decoder) waits for the
+// next keyframe.
 func TestLossIsPerTrack(t *testing.T) {
 	t.Parallel()
 	clip, err := democam.DefaultClip()
@@ -94,9 +95,8 @@ func TestLossIsPerTrack(t *testing.T) {
 	keeper := newEventSink(true)
 	s := &Session{URL: writeSDP(t, clip, vport, aport), Timeout: 30 * time.Second}
 	s.AddSink(keeper, frames)
-	w := &watched{sess: s, dec: &Decoder{Slot: NewFrameSlot()}}
-	w.dec.SetOutputSize(320, 180)
-	s.AddSink(w.dec, frames) // a queue for the whole clip: this counts, it does not time
+	waiter := newEventSink(false)
+	s.AddSink(waiter, frames) // a queue for the whole clip: this counts, it does not time
 	s.Logf = t.Logf
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
@@ -139,11 +139,14 @@ func TestLossIsPerTrack(t *testing.T) {
 			t.Fatalf("frame %d delivered: %v", i, got)
 		}
 	}
-	// The decoder: frames 0-59 and 100-149, the last 2 held for reordering.
-	w.waitFrames(t, 60+50-2, 30*time.Second)
+	// The decoder's kind of sink: frames 0-59, then from the keyframe at 100.
+	waited := waiter.waitVideo(t, 60+50, 30*time.Second)
 	time.Sleep(500 * time.Millisecond) // nothing more may come
-	if st, ds := s.Stats(), w.dec.Stats(); ds.Frames != 60+50-2 || ds.Errors != 0 || st.PacketsLost != 2 {
-		t.Fatalf("decoder %+v, session %+v: want 108 frames, no error, 2 packets lost", ds, st)
+	if n, st := len(waiter.video()), s.Stats(); n != 60+50 || st.PacketsLost != 2 {
+		t.Fatalf("%d units to the waiting sink, session %+v: want 110, 2 packets lost", n, st)
+	}
+	if !waited[60].Key || waited[60].PTS-waited[0].PTS != clip.Frames[100].PTS-clip.Frames[0].PTS {
+		t.Fatalf("the waiting sink resumed at PTS %d, not at the keyframe of frame 100", waited[60].PTS-waited[0].PTS)
 	}
 }
 

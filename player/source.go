@@ -3,8 +3,6 @@ package player
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 )
 
 // source is where a session's packets come from. run connects, calls
@@ -16,22 +14,15 @@ type source interface {
 
 // newSource picks the source for the session's URL.
 func (s *Session) newSource() (source, error) {
-	raw := strings.TrimSpace(s.URL)
-	lower := strings.ToLower(raw)
-	switch {
-	case strings.HasPrefix(lower, "rtsp://"), strings.HasPrefix(lower, "rtsps://"):
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			return nil, s.badURL("not a valid RTSP URL")
-		}
-		s.credentials(u)
-		return &rtspSource{s: s, url: u}, nil
-	case strings.HasPrefix(lower, "file://") && strings.HasSuffix(lower, ".sdp"):
-		return &rtpSource{s: s, path: raw[len("file://"):]}, nil
-	case strings.HasSuffix(lower, ".sdp") && !strings.Contains(lower, "://"):
-		return &rtpSource{s: s, path: raw}, nil
+	addr, err := ParseAddress(s.URL)
+	if err != nil {
+		return nil, s.badURL(err.Error())
 	}
-	return nil, s.badURL("use rtsp://, rtsps:// or the path of an .sdp file")
+	if addr.Kind == AddressSDP {
+		return &rtpSource{s: s, path: addr.Path}, nil
+	}
+	s.credentials(addr.URL)
+	return &rtspSource{s: s, url: addr.URL}, nil
 }
 
 func (s *Session) badURL(why string) error {

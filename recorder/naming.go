@@ -33,11 +33,13 @@ func SafeName(name string) string {
 }
 
 // freeName returns dir/base+ext, or dir/base-N+ext for the first N that
-// does not exist yet.
+// does not exist yet. When a name cannot be looked up at all (its folder
+// is a file, the name is too long), it returns that name: creating the
+// file then reports why.
 func freeName(dir, base, ext string) string {
 	p := filepath.Join(dir, base+ext)
 	for n := 2; ; n++ {
-		if _, err := os.Lstat(p); os.IsNotExist(err) {
+		if _, err := os.Lstat(p); err != nil {
 			return p
 		}
 		p = filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, n, ext))

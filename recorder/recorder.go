@@ -7,11 +7,19 @@ import (
 	"time"
 )
 
+// QueueSize is the units a recorder may fall behind its session before it
+// drops (the queue of Session.AddSink): about 10 s at 25 fps, so a disk
+// stall of a few seconds never costs frames of a recording.
+const QueueSize = 256
+
 // Recorder records one camera to fragmented MP4 segments under
 // <Dir>/<Camera>/<Camera>_YYYY-MM-DD_HH-MM-SS.mp4. It is a player.Sink:
 // attach it with Session.AddSink and detach it with Session.RemoveSink,
-// which finishes the file cleanly. Limits are measured on the wallclock.
-// After a reconnection the recording goes on in a new segment.
+// which finishes the file cleanly; then Close it. Limits are wallclock
+// timers: a part is written about every second and the Duration limit
+// ends the recording on time whether frames arrive or not. After a
+// reconnection the recording goes on in a new segment; after a write error
+// it retries in a new segment with back-off.
 type Recorder struct {
 	// Dir is the recordings folder. Required.
 	Dir string
@@ -20,13 +28,21 @@ type Recorder struct {
 	// Segment is the length after which the recording moves to a new
 	// file, at the next keyframe. Zero means one file.
 	Segment time.Duration
-	// Duration stops the recording after this long. Zero means no limit.
+	// Duration stops the recording this long after its first frame. Zero
+	// means no limit.
 	Duration time.Duration
+	// OnSegmentOpen is called when a file is created, with its path and
+	// the wallclock time of its first frame.
+	OnSegmentOpen func(path string, start time.Time)
 	// OnSegment is called when a file is complete (closed and synced),
-	// with its path and duration.
+	// or closed after a write error with what was written, with its path
+	// and duration.
 	OnSegment func(path string, duration time.Duration)
-	// OnError is called once per failure (a write error, a full disk):
-	// the file so far is closed and stays playable; recording stops.
+	// OnError is called once per failure. After a write error (a full
+	// disk) the file so far is closed, stays playable and is reported to
+	// OnSegment, and the recorder tries a new file after a back-off
+	// (Status().RetryAt); after an error it cannot get past (a name that
+	// cannot be created, a codec it cannot record) recording stops.
 	OnError func(err error)
 	// OnLimit is called when Duration is reached and the file is closed.
 	OnLimit func()
@@ -34,12 +50,19 @@ type Recorder struct {
 	mu     sync.Mutex
 	status Status
 
-	// Owned by the sink goroutine.
+	// work serializes the sink's calls and the timer's.
+	work      sync.Mutex
+	timer     *time.Timer
+	now       func() time.Time // the wallclock; tests replace it
+	manual    bool             // tests call onTime themselves: no timer
+	closed    bool
 	st        *stream
 	seg       *segment
-	started   time.Time // arrival of the first recorded frame: limits count from here
-	stopped   bool      // the limit was reached or recording failed
-	bytesDone int64     // bytes of finished segments
+	started   time.Time     // arrival of the first recorded frame: limits count from here
+	stopped   bool          // the limit was reached or recording failed for good
+	retryAt   time.Time     // after a write error, no new file before this
+	backoff   time.Duration // the latest retry delay
+	bytesDone int64         // bytes of finished segments
 }
 
 // Status is a recording's progress.
@@ -49,7 +72,9 @@ type Status struct {
 	Elapsed   time.Duration // wallclock since the recording started
 	Bytes     int64         // written to all segments
 	Segments  int           // files completed
-	Err       error         // why recording stopped, if it failed
+	Err       error         // the latest failure, or why recording stopped
+	RetryAt   time.Time     // after a write error: when a new file is tried; zero otherwise
+	Stopped   bool          // the recording has ended for good (limit, permanent error, Close)
 }
 
 // Status returns the recording's progress; safe from any goroutine.
@@ -57,4 +82,35 @@ func (r *Recorder) Status() Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.status
+}
+
+// Close finishes the file in progress, if any, and stops the recorder's
+// timers. Call it after Session.RemoveSink; a closed recorder records
+// nothing more.
+func (r *Recorder) Close() {
+	r.work.Lock()
+	defer r.work.Unlock()
+	if r.closed {
+		return
+	}
+	r.closed = true
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.closeSegment(-1)
+	r.stopped = true
+	r.update(func(s *Status) { s.Recording, s.Stopped, s.RetryAt = false, true, time.Time{} })
+}
+
+func (r *Recorder) clock() time.Time {
+	if r.now != nil {
+		return r.now()
+	}
+	return time.Now()
+}
+
+func (r *Recorder) update(f func(*Status)) {
+	r.mu.Lock()
+	f(&r.status)
+	r.mu.Unlock()
 }

@@ -30,10 +30,13 @@ type stream struct {
 	lastDTS   int64 // recording time of the latest video decode
 	step      int64 // the latest decode interval, for a final sample
 	extractOK bool  // lastDTS is valid
+	minDTS    int64 // the next decode may not be earlier (a frame written ahead on time)
 }
 
 // OnStream implements player.Sink.
 func (r *Recorder) OnStream(tracks []*player.Track) {
+	r.work.Lock()
+	defer r.work.Unlock()
 	if r.stopped {
 		return
 	}
@@ -64,13 +67,18 @@ func (r *Recorder) OnStream(tracks []*player.Track) {
 // OnStreamEnd implements player.Sink: the file in progress is finished,
 // and a reconnection starts a new one.
 func (r *Recorder) OnStreamEnd(error) {
+	r.work.Lock()
+	defer r.work.Unlock()
 	r.closeSegment(-1)
 	r.st = nil
 	r.update(func(s *Status) { s.Recording = false })
+	r.schedule(r.clock())
 }
 
 // OnUnit implements player.Sink.
 func (r *Recorder) OnUnit(u *player.Unit) {
+	r.work.Lock()
+	defer r.work.Unlock()
 	if r.stopped || r.st == nil {
 		return
 	}
@@ -79,6 +87,9 @@ func (r *Recorder) OnUnit(u *player.Unit) {
 		r.videoUnit(u)
 	case r.st.audio:
 		r.audioUnit(u)
+	}
+	if !r.stopped {
+		r.schedule(u.Arrival)
 	}
 }
 
@@ -93,12 +104,7 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		r.started = now
 	}
 	if r.Duration > 0 && now.Sub(r.started) >= r.Duration-r.halfFrame(st) {
-		r.closeSegment(-1)
-		r.stopped = true
-		r.update(func(s *Status) { s.Recording = false })
-		if r.OnLimit != nil {
-			r.OnLimit()
-		}
+		r.reachLimit()
 		return
 	}
 
@@ -112,7 +118,7 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		return
 	}
 	if st.extractOK {
-		dts = max(dts, st.lastDTS+1) // a non-reference frame repeats the DTS
+		dts = max(dts, st.lastDTS+1, st.minDTS) // a non-reference frame repeats the DTS
 
 		st.step = dts - st.lastDTS
 	}
@@ -123,7 +129,7 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		r.closeSegment(dts - r.seg.dts0)
 	}
 	if r.seg == nil {
-		if !u.Key {
+		if !u.Key || now.Before(r.retryAt) {
 			st.needKey = true
 			return
 		}
@@ -138,11 +144,12 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		sync:      u.Key,
 		data:      st.video.payload(u.Data),
 	}, pts-seg.dts0, now, st.clock.Wall(dts))
-	if seg.due(now) {
+	if seg.due(now) || seg.full() {
 		if err := seg.flush(); err != nil {
-			r.fail(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), err))
+			r.writeFailed(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), pathError(err)), now)
 			return
 		}
+		r.backoff = 0
 	}
 	r.update(func(s *Status) {
 		s.Recording = true
@@ -178,6 +185,11 @@ func (r *Recorder) audioUnit(u *player.Unit) {
 		}
 		t += aacFrame
 	}
+	if seg.full() {
+		if err := seg.flush(); err != nil {
+			r.writeFailed(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), pathError(err)), u.Arrival)
+		}
+	}
 }
 
 // openSegment starts a file with a keyframe whose recording times are pts
@@ -194,12 +206,21 @@ func (r *Recorder) openSegment(now time.Time, pts, dts int64) bool {
 	path := freeName(filepath.Join(r.Dir, name), name+"_"+now.Local().Format(timeLayout), ".mp4")
 	seg, err := openSegment(path, now, tracks)
 	if err != nil {
-		r.fail(fmt.Errorf("creating %s: %w", filepath.Base(path), err))
+		err = fmt.Errorf("creating %s: %w", path, pathError(err))
+		if permanent(err) {
+			r.fail(err)
+		} else {
+			r.writeFailed(err, now)
+		}
 		return false
 	}
 	seg.start, seg.pts0, seg.dts0 = now, pts, dts
 	r.seg = seg
-	r.update(func(s *Status) { s.Recording, s.Path = true, path })
+	r.retryAt = time.Time{}
+	r.update(func(s *Status) { s.Recording, s.Path, s.RetryAt = true, path, time.Time{} })
+	if r.OnSegmentOpen != nil {
+		r.OnSegmentOpen(path, st.clock.Wall(pts))
+	}
 	return true
 }
 
@@ -219,7 +240,8 @@ func (r *Recorder) closeSegment(nextDTS int64) {
 		last = r.st.step
 	}
 	if err := seg.finish(last); err != nil {
-		r.fail(fmt.Errorf("finishing %s: %w", filepath.Base(seg.path), err))
+		r.seg = seg // writeFailed closes it and reports what was written
+		r.writeFailed(fmt.Errorf("finishing %s: %w", filepath.Base(seg.path), pathError(err)), r.clock())
 		return
 	}
 	r.bytesDone += seg.size
@@ -230,27 +252,4 @@ func (r *Recorder) closeSegment(nextDTS int64) {
 	if r.OnSegment != nil {
 		r.OnSegment(seg.path, seg.duration())
 	}
-}
-
-// fail stops recording after an error, keeping what was written.
-func (r *Recorder) fail(err error) {
-	if seg := r.seg; seg != nil {
-		r.seg = nil
-		_ = seg.f.Close()
-		r.bytesDone += seg.size
-	}
-	r.stopped = true
-	err = fmt.Errorf("recorder: %s: %w", r.Camera, err)
-	r.update(func(s *Status) {
-		s.Recording, s.Err, s.Bytes = false, err, r.bytesDone
-	})
-	if r.OnError != nil {
-		r.OnError(err)
-	}
-}
-
-func (r *Recorder) update(f func(*Status)) {
-	r.mu.Lock()
-	f(&r.status)
-	r.mu.Unlock()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // fixture is a demo camera, a session on it and a recorder attached.
@@ -284,7 +285,7 @@ func TestRecordDiskFull(t *testing.T) {
 	}
 	t.Cleanup(func() { createFile = orig })
 
-	dec := &player.Decoder{Slot: player.NewFrameSlot()}
+	dec := &decode.Decoder{Slot: decode.NewFrameSlot()}
 	dec.SetOutputSize(320, 180)
 	fx := newFixture(t, &democam.Server{}, &Recorder{Camera: "garage"})
 	fx.sess.AddSink(dec, 0)

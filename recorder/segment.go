@@ -12,6 +12,16 @@ import (
 // keeps the moof overhead under 0.1% at camera bitrates.
 const partInterval = time.Second
 
+// maxPartBytes ends a part early: a keyframe burst of a 4K camera must not
+// make one write (and its memory) unbounded, and a crash loses less.
+const maxPartBytes = 2 << 20
+
+// heldSilence is how long the newest video frame may wait for the next
+// one before a part written on time includes it with an estimated
+// duration: far more than any frame interval, so it happens only when the
+// camera has gone silent.
+const heldSilence = 250 * time.Millisecond
+
 // file is what a segment writes to: an *os.File, or a failing one in tests.
 type file interface {
 	Write(p []byte) (int, error)
@@ -26,7 +36,12 @@ var createFile = func(path string) (file, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	lockFile(f) // repair leaves a file alone while its writer lives
+	return f, nil
 }
 
 // segment is one MP4 file being written: the init segment, then one part
@@ -42,19 +57,26 @@ type segment struct {
 	pts0  int64     // recording time of the first frame's presentation
 	dts0  int64     // recording time of the first frame's decoding: file time 0
 
-	held      *sample // newest video sample: its duration needs the next one
-	heldPTS   int64   // its presentation time in file time
-	pendingV  []*sample
-	pendingA  []*sample
-	partStart time.Time // arrival of the oldest pending sample
-	partWall  time.Time // wallclock of the first pending video sample
+	held        *sample // newest video sample: its duration needs the next one
+	heldPTS     int64   // its presentation time in file time
+	heldArrival time.Time
+	heldWall    time.Time // its wallclock, for the prft
+	pendingV    []*sample
+	pendingA    []*sample
+	pendingSize int       // bytes of sample data pending
+	partStart   time.Time // arrival of the oldest pending (or held) sample
+	partWall    time.Time // wallclock of the first pending video sample
 
-	videoEnd  int64 // end of the latest presentation, file time
-	audioNext int64 // file time of the next audio sample, audio timescale
-	seq       uint32
-	size      int64 // bytes written and kept
-	initSize  int
-	buf       []byte
+	videoEnd   int64 // end of the latest presentation, file time
+	audioNext  int64 // file time of the next audio sample, audio timescale
+	writtenV   int64 // videoEnd of what is in the file
+	writtenA   int64 // audio end of what is in the file
+	pendingEnd int64 // audio end of the pending samples
+	closed     bool
+	seq        uint32
+	size       int64 // bytes written and kept
+	initSize   int
+	buf        []byte
 }
 
 // openSegment creates the file and writes its init segment.
@@ -101,23 +123,26 @@ func (s *segment) addVideo(smp *sample, pts int64, arrival, wall time.Time) {
 		s.held.duration = uint32(max(smp.dts-s.held.dts, 1))
 		s.queue(s.held)
 	}
-	s.held, s.heldPTS = smp, pts
-	if len(s.pendingV) == 0 {
-		s.partWall = wall
-	}
+	s.held, s.heldPTS, s.heldArrival, s.heldWall = smp, pts, arrival, wall
 	if s.partStart.IsZero() {
 		s.partStart = arrival
 	}
 }
 
 func (s *segment) queue(smp *sample) {
+	if len(s.pendingV) == 0 {
+		s.partWall = s.heldWall // samples are queued from held, in order
+	}
 	s.pendingV = append(s.pendingV, smp)
+	s.pendingSize += len(smp.data)
 	s.videoEnd = max(s.videoEnd, smp.dts+int64(smp.ptsOffset)+int64(smp.duration))
 }
 
 // addAudio queues an audio sample.
 func (s *segment) addAudio(smp *sample, arrival time.Time) {
 	s.pendingA = append(s.pendingA, smp)
+	s.pendingSize += len(smp.data)
+	s.pendingEnd = smp.dts + int64(smp.duration)
 	if s.partStart.IsZero() {
 		s.partStart = arrival
 	}
@@ -126,6 +151,34 @@ func (s *segment) addAudio(smp *sample, arrival time.Time) {
 // due tells whether the pending samples have waited a part interval.
 func (s *segment) due(now time.Time) bool {
 	return !s.partStart.IsZero() && now.Sub(s.partStart) >= partInterval
+}
+
+// full tells whether the pending samples make a part of maxPartBytes.
+func (s *segment) full() bool {
+	return s.pendingSize >= maxPartBytes
+}
+
+// flushAt is when the pending samples are due, or zero; nil-safe.
+func (s *segment) flushAt() time.Time {
+	if s == nil || s.partStart.IsZero() {
+		return time.Time{}
+	}
+	return s.partStart.Add(partInterval)
+}
+
+// releaseHeld queues the held video sample with the duration step when
+// no frame has followed it for heldSilence, so a silent camera leaves
+// nothing unwritten; it returns the file time the next frame may not
+// precede.
+func (s *segment) releaseHeld(now time.Time, step int64) (int64, bool) {
+	if s.held == nil || now.Sub(s.heldArrival) < heldSilence {
+		return 0, false
+	}
+	s.held.duration = uint32(max(step, 1))
+	s.queue(s.held)
+	end := s.held.dts + int64(s.held.duration)
+	s.held = nil
+	return end, true
 }
 
 // flush writes the pending samples as one part and syncs the file.
@@ -153,14 +206,30 @@ func (s *segment) flush() error {
 	}
 	clear(s.pendingV)
 	clear(s.pendingA)
-	s.pendingV, s.pendingA = s.pendingV[:0], s.pendingA[:0]
+	s.pendingV, s.pendingA, s.pendingSize = s.pendingV[:0], s.pendingA[:0], 0
+	s.writtenV, s.writtenA = s.videoEnd, max(s.writtenA, s.pendingEnd)
 	s.partStart = time.Time{}
+	if s.held != nil {
+		s.partStart = s.heldArrival
+	}
 	return nil
 }
 
-// duration is the presented length so far.
+// duration is the presented length of what is in the file.
 func (s *segment) duration() time.Duration {
-	return time.Duration(s.videoEnd-s.video.mediaTime) * time.Second / time.Duration(s.video.timescale)
+	return time.Duration(max(s.writtenV-s.video.mediaTime, 0)) * time.Second / time.Duration(s.video.timescale)
+}
+
+// abandon closes the file after a write error, keeping its whole parts
+// and writing their durations in the header if it can.
+func (s *segment) abandon() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	_ = s.writeDurations()
+	_ = s.f.Sync()
+	_ = s.f.Close()
 }
 
 // finish gives the held sample its duration (lastDuration, in video
@@ -172,10 +241,11 @@ func (s *segment) finish(lastDuration int64) error {
 		s.queue(s.held)
 		s.held = nil
 	}
-	err := s.flush()
-	if err == nil {
-		err = s.writeDurations()
+	if err := s.flush(); err != nil {
+		return err // abandon closes the file
 	}
+	s.closed = true
+	err := s.writeDurations()
 	if err == nil {
 		err = s.f.Sync()
 	}
@@ -186,9 +256,9 @@ func (s *segment) finish(lastDuration int64) error {
 }
 
 func (s *segment) writeDurations() error {
-	s.video.duration = s.videoEnd - s.video.mediaTime
+	s.video.duration = max(s.writtenV-s.video.mediaTime, 0)
 	if s.audio != nil {
-		s.audio.duration = s.audioNext
+		s.audio.duration = s.writtenA
 	}
 	s.init.duration = int64(s.duration() / time.Millisecond)
 	b, err := s.init.marshal()

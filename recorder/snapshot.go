@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"os"
-	"path/filepath"
+	"io"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/atomicfile"
 )
 
 // SnapshotQuality is the JPEG quality of snapshots: 90 keeps text and fine
@@ -19,33 +20,15 @@ func SnapshotPath(dir, camera string, t time.Time) string {
 	return freeName(dir, SafeName(camera)+"_"+t.Local().Format(timeLayout), ".jpg")
 }
 
-// WriteJPEG encodes img as a JPEG file. It writes a temporary file and
-// renames it, so a crash never leaves half a picture under the final name.
+// WriteJPEG encodes img as a JPEG file, mode 0644 like the recordings. It
+// writes a temporary file and renames it, so a crash never leaves half a
+// picture under the final name.
 func WriteJPEG(path string, img image.Image, quality int) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("recorder: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".snapshot-*.jpg")
+	err := atomicfile.Write(path, 0o644, 0o755, func(w io.Writer) error {
+		return jpeg.Encode(w, img, &jpeg.Options{Quality: quality})
+	})
 	if err != nil {
-		return fmt.Errorf("recorder: %w", err)
-	}
-	tmp := f.Name()
-	err = jpeg.Encode(f, img, &jpeg.Options{Quality: quality})
-	if err == nil {
-		err = f.Chmod(0o644) // like the recordings; CreateTemp makes 0600
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("recorder: snapshot %s: %w", filepath.Base(path), err)
+		return fmt.Errorf("recorder: snapshot: %w", err)
 	}
 	return nil
 }

@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
@@ -16,83 +16,57 @@ type connectFlags struct {
 	timeout   time.Duration
 	user      string
 	pass      string
+	passFile  string
 }
+
+// passEnv is the environment variable a password may come from, so that
+// it is never on a command line where ps shows it.
+const passEnv = "CAMDECK_PASS"
 
 func (c *connectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.transport, "transport", "", "RTSP transport: tcp, udp, multicast or auto (default: tcp, udp if the camera refuses tcp)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "give up connecting, or on a silent camera, after this long")
 	fs.StringVar(&c.user, "user", "", "user name, instead of the one in the URL")
-	fs.StringVar(&c.pass, "pass", "", "password, instead of the one in the URL (or $CAMDECK_PASS)")
+	fs.StringVar(&c.pass, "pass", "", "password, instead of the one in the URL (or $"+passEnv+", or --pass-file)")
+	fs.StringVar(&c.passFile, "pass-file", "", "read the password from the first line of this file")
+}
+
+// password is the password the flags give: --pass, else the first line of
+// --pass-file, else $CAMDECK_PASS; empty keeps the URL's.
+func (c *connectFlags) password() (string, error) {
+	if c.pass != "" {
+		return c.pass, nil
+	}
+	if c.passFile != "" {
+		data, err := os.ReadFile(c.passFile)
+		if err != nil {
+			return "", fmt.Errorf("password file: %w", err)
+		}
+		line, _, _ := strings.Cut(string(data), "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" {
+			return "", fmt.Errorf("password file %s: the first line is empty", c.passFile)
+		}
+		return line, nil
+	}
+	return os.Getenv(passEnv), nil
 }
 
 // session makes a session for url with the flags' options.
 func (c *connectFlags) session(url, name string) (*player.Session, error) {
+	if c.timeout < 0 {
+		return nil, usageErrorf("--timeout %v: a duration cannot be negative", c.timeout)
+	}
 	tr, err := player.ParseTransport(c.transport)
 	if err != nil {
 		return nil, err
 	}
+	pass, err := c.password()
+	if err != nil {
+		return nil, err
+	}
 	return &player.Session{
-		URL: url, Name: name, User: c.user, Pass: c.pass,
+		URL: url, Name: name, User: c.user, Pass: pass,
 		Transport: tr, Timeout: c.timeout,
 	}, nil
-}
-
-// firstFrame connects once and waits for the first decoded frame at the
-// stream's full size, then for each of more (at most 3 s). The session is
-// closed when it returns.
-func firstFrame(ctx context.Context, sess *player.Session, timeout time.Duration, more ...<-chan struct{}) (*player.Frame, *player.StateChange, time.Duration, error) {
-	dec := &player.Decoder{Slot: player.NewFrameSlot()}
-	sess.Once = true
-	var live *player.StateChange
-	liveCh := make(chan player.StateChange, 4)
-	sess.OnState = func(c player.StateChange) {
-		if c.State == player.StateLive {
-			select {
-			case liveCh <- c:
-			default:
-			}
-		}
-	}
-	sess.AddSink(dec, 0)
-	start := time.Now()
-	if err := sess.Start(); err != nil {
-		return nil, nil, 0, err
-	}
-	defer sess.Close()
-
-	// The first connection may take the whole timeout; the first frame may
-	// need a GOP more.
-	deadline := time.NewTimer(timeout + 5*time.Second)
-	defer deadline.Stop()
-	for {
-		select {
-		case c := <-liveCh:
-			live = &c
-		case <-dec.Slot.Ready():
-			if f := dec.Slot.Take(); f != nil {
-				took := time.Since(start)
-				// A bound on what the caller wants to see after the frame.
-				after := time.NewTimer(3 * time.Second)
-				defer after.Stop()
-				for _, m := range more {
-					select {
-					case <-m:
-					case <-after.C:
-					case <-ctx.Done():
-					}
-				}
-				return f, live, took, nil
-			}
-		case <-sess.Done():
-			err := sess.Wait()
-			if err == nil {
-				err = errors.New("the camera ended the stream before a frame")
-			}
-			return nil, live, 0, err
-		case <-deadline.C:
-			return nil, live, 0, fmt.Errorf("%s: no video frame within %v", sess.Name, timeout+5*time.Second)
-		case <-ctx.Done():
-			return nil, live, 0, ctx.Err()
-		}
-	}
 }

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 // command is one subcommand.
@@ -33,6 +35,19 @@ type Env struct {
 
 // errUsage asks Main to exit 2 after the command printed its usage.
 var errUsage = errors.New("usage")
+
+// errReported asks Main to exit 1 after the command printed why.
+var errReported = errors.New("failed")
+
+// usageError is bad usage told in one line; Main prints it and exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+func usageErrorf(format string, a ...any) error {
+	return usageError{fmt.Sprintf(format, a...)}
+}
 
 // IsCommand tells whether name is a subcommand (so main runs headless).
 func IsCommand(name string) bool {
@@ -64,7 +79,13 @@ func Main(args []string, env *Env) int {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(env.Stderr, "camdeck %s: %s\n", args[0], oneLine(err))
+		}
 		return 2
+	case errors.Is(err, errReported):
+		return 1
 	default:
 		fmt.Fprintf(env.Stderr, "camdeck %s: %s\n", args[0], oneLine(err))
 		return 1
@@ -85,9 +106,10 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun camdeck COMMAND -h for its options.")
 }
 
-// oneLine keeps error messages to a single line.
+// oneLine keeps error messages to a single line, with the control
+// characters a camera or a file name may hold escaped.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return player.Escape(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // newFlags makes a flag set whose usage names the command.

@@ -3,10 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,27 +13,17 @@ import (
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/gstserver"
+	"github.com/camdeck/camdeck/internal/reexec"
 )
 
-// binary is camdeck built for the tests that need a process of its own
-// (signals, kill -9).
-var binary string
-
+// TestMain runs camdeck's commands instead of the tests when a test
+// started this binary as camdeck (reexec.Command): the tests that need a
+// process of their own (signals, kill -9) need no build of the program.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "camdeck-cli-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "camdeck")
-	out, err := exec.Command("go", "build", "-o", binary, "github.com/camdeck/camdeck").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "building camdeck: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	reexec.Main(func(args []string) int {
+		return Main(args, &Env{Stdout: os.Stdout, Stderr: os.Stderr})
+	})
+	os.Exit(m.Run())
 }
 
 // run runs a command in-process and returns its exit code and output.
@@ -151,5 +139,20 @@ func TestProbeErrors(t *testing.T) {
 				t.Fatalf("the password leaked: %s%s", out, errOut)
 			}
 		})
+	}
+}
+
+func TestHostilePasswordNeverPrinted(t *testing.T) {
+	for _, pass := range []string{"Top/Secret9", "p@ss@word", "100%sure", "пароль"} {
+		raw := "rtsp://admin:" + pass + "@127.0.0.1:1/demo"
+		if name := cameraName(raw); strings.Contains(name, pass) || strings.Contains(name, "admin") {
+			t.Errorf("cameraName(%q) = %q", raw, name)
+		}
+		if pass == "Top/Secret9" {
+			code, out, errOut := run("probe", "--timeout", "2s", raw)
+			if code != 1 || strings.Contains(out+errOut, "Secret9") {
+				t.Errorf("probe: exit %d, %q %q", code, out, errOut)
+			}
+		}
 	}
 }

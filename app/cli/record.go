@@ -61,6 +61,9 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		if fs.NArg() == 0 {
 			break
 		}
+		if *duration < 0 || *segment < 0 {
+			return usageErrorf("--duration %v --segment %v: a duration cannot be negative", *duration, *segment)
+		}
 		camArgs = append(camArgs, camArg{fs.Arg(0), *duration, *segment})
 		args = fs.Args()[1:]
 	}
@@ -76,6 +79,20 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, format, a...)
 	}
 	stdout, stderr := env.Stdout, env.Stderr
+
+	// Files a crash left unfinished get their durations before new ones
+	// are written next to them.
+	fixed, err := recorder.Repair(*out)
+	for _, f := range fixed {
+		msg := fmt.Sprintf("repaired %s (unfinished, %.1f s)", f.Path, f.Duration.Seconds())
+		if f.Cut > 0 {
+			msg += fmt.Sprintf(", cut %d bytes of a torn part", f.Cut)
+		}
+		printf(stderr, "%s\n", msg)
+	}
+	if err != nil {
+		printf(stderr, "%s\n", oneLine(err))
+	}
 
 	cams := make([]*camera, 0, len(camArgs))
 	names := map[string]bool{}
@@ -97,12 +114,23 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		c := &camera{name: name, sess: sess, done: make(chan struct{})}
+		failing := false // a write error; the next file is news
 		c.rec = &recorder.Recorder{
 			Dir: *out, Camera: name, Segment: ca.segment, Duration: ca.duration,
+			OnSegmentOpen: func(path string, _ time.Time) {
+				if failing {
+					failing = false
+					printf(stderr, "%s: recording again in %s\n", name, path)
+				}
+			},
 			OnSegment: func(path string, _ time.Duration) { printf(stdout, "%s\n", path) },
 			OnError: func(err error) {
 				printf(stderr, "%s\n", oneLine(err))
-				c.finish(err)
+				if c.rec.Status().Stopped {
+					c.finish(err)
+				} else {
+					failing = true
+				}
 			},
 			OnLimit: func() { c.finish(nil) },
 		}
@@ -122,7 +150,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 				lastErr = ""
 			}
 		}
-		sess.AddSink(c.rec, 256)
+		sess.AddSink(c.rec, recorder.QueueSize)
 		cams = append(cams, c)
 	}
 	for i, c := range cams {
@@ -172,6 +200,7 @@ wait:
 		go func() {
 			defer wg.Done()
 			c.sess.RemoveSink(c.rec)
+			c.rec.Close()
 			c.sess.Close()
 		}()
 	}
@@ -183,15 +212,19 @@ wait:
 			failed++
 		}
 	}
-	if failed > 0 {
+	switch {
+	case failed > 0 && len(cams) == 1:
+		return errReported // its line is printed
+	case failed > 0:
 		return fmt.Errorf("%d of %d cameras failed", failed, len(cams))
 	}
 	return nil
 }
 
 // cameraName names a camera after its URL's host and path, or an SDP
-// file's name, without credentials.
+// file's name, without credentials (whatever they hold, / and @ too).
 func cameraName(raw string) string {
+	raw = player.StripUserinfo(strings.TrimSpace(raw))
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		base := raw[strings.LastIndexAny(raw, `/\`)+1:]

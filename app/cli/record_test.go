@@ -7,26 +7,50 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/reexec"
 )
 
 // recordProc is `camdeck record` running as its own process.
 type recordProc struct {
 	cmd            *exec.Cmd
-	stdout, stderr bytes.Buffer
+	stdout, stderr lockedBuffer
 	cancel         context.CancelFunc
+}
+
+// errText is what the process has printed on stderr so far.
+func (p *recordProc) errText() string { return p.stderr.String() }
+
+// lockedBuffer is a bytes.Buffer that a test reads while the process
+// writes to it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startRecord(t *testing.T, args ...string) *recordProc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	p := &recordProc{cancel: cancel}
-	p.cmd = exec.CommandContext(ctx, binary, append([]string{"record"}, args...)...)
+	p.cmd = reexec.Command(ctx, append([]string{"record"}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		cancel()

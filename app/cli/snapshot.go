@@ -1,3 +1,5 @@
+//go:build !nodecode
+
 package cli
 
 import (

@@ -9,6 +9,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -37,7 +38,7 @@ func newCamera(ui *UI, p camdeck.Profile) *camera {
 
 func (c *camera) streamConfig(url string) streamConfig {
 	if url == camdeck.DemoURL {
-		url = c.ui.demoURL
+		url = c.ui.demo.URL()
 	}
 	tr, _ := player.ParseTransport(c.prof.Transport) // validated with the profile
 	return streamConfig{URL: url, Name: c.prof.Name, User: c.prof.User, Pass: c.prof.Password, Transport: tr}
@@ -61,7 +62,8 @@ func (c *camera) stop() {
 	c.live.release(true)
 }
 
-// focusFeed is the feed the tile shows when focused: the main stream.
+// setFocused shows the main stream in the tile while the camera is
+// focused, and the grid's (sub-)stream again after.
 func (c *camera) setFocused(on bool) {
 	if c.main == c.live {
 		return
@@ -164,7 +166,7 @@ func (c *camera) stopRecording() {
 		c.ui.do(func() {
 			c.main.release(false)
 			if st.Path != "" && st.Err == nil {
-				c.ui.notify(fmt.Sprintf("%s: recorded %s", name, filepath.Base(st.Path)))
+				c.ui.notify(fmt.Sprintf("%s: recorded %s in %s", name, filepath.Base(st.Path), filepath.Dir(st.Path)))
 			}
 		})
 	})
@@ -194,12 +196,12 @@ func (c *camera) snapshot() {
 				c.ui.notify(fmt.Sprintf("%s: no snapshot: %s", p.Name, oneLine(err)))
 				return
 			}
-			c.ui.notify("Snapshot saved: " + filepath.Base(path))
+			c.ui.notify(fmt.Sprintf("%s: snapshot %s in %s", p.Name, filepath.Base(path), filepath.Dir(path)))
 		})
 	})
 }
 
-func takeSnapshot(dec *player.Decoder, p camdeck.Profile) (string, error) {
+func takeSnapshot(dec *decode.Decoder, p camdeck.Profile) (string, error) {
 	if dec == nil {
 		return "", errors.New("the camera is not connected")
 	}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	camdeck "github.com/camdeck/camdeck/app"
@@ -21,47 +22,43 @@ type editor struct {
 	index int // of the camera edited; -1 adds one
 	orig  camdeck.Profile
 
-	name, url, sub, user, pass *widget.Entry
-	recDir, snapDir            *widget.Entry
-	segment, limit             *widget.Entry
+	name, url, sub, user, pass *formEntry
+	recDir, snapDir            *formEntry
+	segment, limit             *formEntry
 	transport                  *widget.Select
 	auto                       *widget.Check
 	errLabel, testResult       *widget.Label
 	testBtn, saveBtn, cancel   *widget.Button
+	limitNote                  *widget.Label // "no limit" for 0
 	dlg                        dialog.Dialog
 	content                    fyne.CanvasObject
+	scroll                     *container.Scroll // the form: the buttons stay in view below it
+	natural                    fyne.Size         // the content's size unscrolled
 }
 
 func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	e := &editor{ui: ui, index: index, orig: p}
-	e.name = entry(p.Name, "Front door", func(s string) error {
+	e.name = e.newEntry(p.Name, "Front door", func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errors.New("a camera needs a name")
 		}
 		return nil
-	})
-	e.url = entry(p.URL, "rtsp://camera.local:554/stream1, or demo", urlValidator(false))
-	e.sub = entry(p.SubURL, "optional: a smaller stream for the grid", urlValidator(true))
-	e.user = entry(p.User, "", nil)
-	e.pass = widget.NewPasswordEntry()
-	e.pass.SetText(p.Password)
-	// Credentials typed or pasted into a URL move to their own fields, so
-	// the password is never shown.
-	for _, u := range []*widget.Entry{e.url, e.sub} {
-		u.OnChanged = func(s string) {
-			if clean, user, pass := camdeck.SplitCredentials(s); user != "" {
-				u.SetText(clean)
-				e.user.SetText(user)
-				e.pass.SetText(pass)
-			}
-		}
-	}
+	}, false, false)
+	e.url = e.newEntry(p.URL, "rtsp://camera.local:554/stream1, or demo", urlValidator(false), true, false)
+	e.sub = e.newEntry(p.SubURL, "optional: a smaller stream for the grid", urlValidator(true), true, false)
+	e.user = e.newEntry(p.User, "", nil, false, false)
+	// Credentials pasted into a URL, or left there when it loses focus,
+	// move to their own fields (formEntry), so the password is never shown.
+	e.pass = e.newEntry(p.Password, "", nil, false, true)
 	e.transport = widget.NewSelect([]string{"tcp", "udp", "multicast", "auto"}, nil)
 	e.transport.SetSelected(strings.ToLower(cmpOr(p.Transport, "tcp")))
-	e.recDir = entry(p.Recordings(), "", nil)
-	e.snapDir = entry(p.Snapshots(), "", nil)
-	e.segment = entry(durationText(p.Segment), "15m; 0 makes one file", durationValidator(10*time.Second))
-	e.limit = entry(durationText(p.Limit), "0: no limit", durationValidator(0))
+	e.recDir = e.newEntry(p.Recordings(), "", nil, false, false)
+	e.snapDir = e.newEntry(p.Snapshots(), "", nil, false, false)
+	e.segment = e.newEntry(durationText(p.Segment), "15m; 0 makes one file", durationValidator(10*time.Second), false, false)
+	e.limit = e.newEntry(durationText(p.Limit), "0: no limit", durationValidator(0), false, false)
+	e.limitNote = widget.NewLabel("")
+	e.limit.OnChanged = func(string) { e.showLimitNote() }
+	e.showLimitNote()
 	e.auto = widget.NewCheck("Record when camdeck starts", nil)
 	e.auto.SetChecked(p.AutoRecord)
 
@@ -85,21 +82,26 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 		widget.NewFormItem("Transport", e.transport),
 		widget.NewFormItem("Recordings folder", e.recDir),
 		withHint(widget.NewFormItem("Segment length", e.segment), "A new file every so often, at a keyframe"),
-		withHint(widget.NewFormItem("Duration limit", e.limit), "A recording stops by itself after this"),
+		withHint(widget.NewFormItem("Duration limit", container.NewBorder(nil, nil, nil, e.limitNote, e.limit)),
+			"A recording stops by itself after this"),
 		widget.NewFormItem("", e.auto),
 		widget.NewFormItem("Snapshots folder", e.snapDir),
 	)
 	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
-	e.content = container.NewVBox(form, e.testResult, e.errLabel, buttons)
+	body := container.NewVBox(form, e.testResult, e.errLabel)
+	e.natural = fyne.NewSize(body.MinSize().Width, body.MinSize().Height+buttons.MinSize().Height+theme.Padding())
+	e.scroll = container.NewVScroll(body)
+	e.content = container.NewBorder(nil, buttons, nil, nil, e.scroll)
 	return e
 }
 
-func entry(text, placeholder string, v fyne.StringValidator) *widget.Entry {
-	e := widget.NewEntry()
-	e.SetText(text)
-	e.SetPlaceHolder(placeholder)
-	e.Validator = v
-	return e
+// showLimitNote says what a duration limit of 0 means.
+func (e *editor) showLimitNote() {
+	note := ""
+	if d, err := camdeck.ParseDuration(e.limit.Text); err == nil && d == 0 {
+		note = "no limit"
+	}
+	setText(e.limitNote, note)
 }
 
 func withHint(it *widget.FormItem, hint string) *widget.FormItem {
@@ -145,7 +147,9 @@ func durationValidator(least time.Duration) fyne.StringValidator {
 
 // profile reads the form; the error is the first field in error.
 func (e *editor) profile() (camdeck.Profile, error) {
-	for _, en := range []*widget.Entry{e.name, e.url, e.sub, e.segment, e.limit} {
+	e.url.splitCredentials() // Enter saves before the field loses focus
+	e.sub.splitCredentials()
+	for _, en := range []*formEntry{e.name, e.url, e.sub, e.segment, e.limit} {
 		if err := en.Validate(); err != nil {
 			return camdeck.Profile{}, err
 		}
@@ -205,7 +209,32 @@ func (ui *UI) showEditor(i int, p camdeck.Profile) *editor {
 		title = "Edit " + p.Name
 	}
 	e.dlg = dialog.NewCustomWithoutButtons(title, e.content, ui.win)
-	e.dlg.Resize(fyne.NewSize(620, e.content.MinSize().Height+60))
+	e.dlg.Resize(editorSize(e.natural, ui.win.Canvas().Size()))
 	ui.showModal(e.dlg)
+	ui.editing = e
+	e.dlg.SetOnClosed(func() { // after showModal's
+		if ui.editing == e {
+			ui.editing = nil
+		}
+	})
+	ui.win.Canvas().Focus(e.name)
 	return e
+}
+
+// editorWidth is the editor's width when the window has room: URLs fit.
+const editorWidth = 620
+
+// editorMargin is the window's space kept around the editor, and its
+// title and padding, in Fyne units.
+const editorMargin = 60
+
+// editorSize fits the editor in the window: the form scrolls when the
+// window is too small for all of it.
+func editorSize(natural, win fyne.Size) fyne.Size {
+	w, h := float32(editorWidth), natural.Height+editorMargin
+	if win.Width > 0 && win.Height > 0 {
+		w = min(w, win.Width-editorMargin/2)
+		h = min(h, win.Height-editorMargin/2)
+	}
+	return fyne.NewSize(w, h)
 }

@@ -7,6 +7,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // probeTimeout bounds "Test connection": connecting, and the wait for the
@@ -42,12 +43,12 @@ func (e *editor) test() {
 // probe opens a stream once, waits for its first picture and describes
 // it: "H.264 1280x720, 25 fps, tcp".
 func probe(cfg streamConfig, timeout time.Duration) (string, error) {
-	slot := player.NewFrameSlot()
+	slot := decode.NewFrameSlot()
 	s := &player.Session{
 		URL: cfg.URL, Name: cfg.Name, User: cfg.User, Pass: cfg.Pass, Transport: cfg.Transport,
 		Once: true, Timeout: timeout, Logf: func(string, ...any) {},
 	}
-	s.AddSink(&player.Decoder{Slot: slot, Threads: 1}, 0)
+	s.AddSink(&decode.Decoder{Slot: slot, Threads: 1}, 0)
 	if err := s.Start(); err != nil {
 		return "", err
 	}

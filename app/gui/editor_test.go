@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fyne.io/fyne/v2"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestTestConnection(t *testing.T) {
 	defer cam.Close()
 
 	h := newHarness(t, nil)
-	h.ui.demoURL = cam.URL()
+	h.ui.demo = &demoCamera{url: cam.URL()}
 	e := h.ui.showEditor(-1, profile("x"))
 	e.url.SetText("demo")
 	test.Tap(e.testBtn)
@@ -35,6 +36,100 @@ func TestTestConnection(t *testing.T) {
 	h.q.until(t, "the test error", func() bool { return !e.testBtn.Disabled() })
 	if !strings.HasPrefix(e.testResult.Text, "✗ unreachable") {
 		t.Fatalf("result %q", e.testResult.Text)
+	}
+	h.ui.bg.Wait()
+}
+
+// TestURLTypedWithCredentials: a URL with credentials typed key by key
+// stays as typed until the field loses focus; then user and password
+// move to their fields and the rest of the URL stays whole.
+func TestURLTypedWithCredentials(t *testing.T) {
+	h := newHarness(t, nil)
+	e := h.ui.showEditor(-1, profile("x"))
+	c := h.win.Canvas()
+	e.url.SetText("")
+	c.Focus(e.url)
+	const typed = "rtsp://u:p@127.0.0.1:8602/cam"
+	test.Type(e.url, typed)
+	if e.url.Text != typed || e.user.Text != "" {
+		t.Fatalf("while typing: url %q user %q, want the URL as typed", e.url.Text, e.user.Text)
+	}
+	c.Focus(e.name)
+	if e.url.Text != "rtsp://127.0.0.1:8602/cam" || e.user.Text != "u" || e.pass.Text != "p" {
+		t.Fatalf("after leaving the field: url %q user %q pass %q", e.url.Text, e.user.Text, e.pass.Text)
+	}
+
+	// Pasted: at once.
+	e.sub.SetText("")
+	c.Focus(e.sub)
+	cb := h.ui.app.Clipboard()
+	cb.SetContent("rtsp://admin:se%40cret@10.1.1.1:554/sub?ch=2")
+	e.sub.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+	if e.sub.Text != "rtsp://10.1.1.1:554/sub?ch=2" || e.user.Text != "admin" || e.pass.Text != "se@cret" {
+		t.Fatalf("after paste: url %q user %q pass %q", e.sub.Text, e.user.Text, e.pass.Text)
+	}
+	e.close()
+
+	// Typed, then Enter in the field: saved without the credentials.
+	e = h.ui.showEditor(-1, profile("Porch"))
+	e.url.SetText("")
+	c.Focus(e.url)
+	test.Type(e.url, typed)
+	e.url.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(h.ui.cams) != 1 {
+		t.Fatal("Enter did not save")
+	}
+	if p := h.ui.cams[0].prof; p.URL != "rtsp://127.0.0.1:8602/cam" || p.User != "u" || p.Password != "p" {
+		t.Fatalf("saved %q user %q pass %q", p.URL, p.User, p.Password)
+	}
+	h.ui.bg.Wait()
+}
+
+// TestEditorFitsSmallWindow: at 800x500 the buttons are in the window
+// and the last fields are reached by scrolling the form; Escape cancels,
+// Enter saves; a limit of 0 says "no limit".
+func TestEditorFitsSmallWindow(t *testing.T) {
+	h := newHarness(t, nil)
+	h.win.Resize(fyne.NewSize(800, 500))
+	h.q.drain()
+	e := h.ui.showEditor(-1, profile("Gate"))
+	win := rect{0, 0, 800, 500}
+	for name, o := range map[string]fyne.CanvasObject{"Save": e.saveBtn, "Cancel": e.cancel, "Test connection": e.testBtn} {
+		if r := rectOf(o); !r.inside(win) || r.w == 0 {
+			t.Fatalf("%s at %v, outside the window %v", name, r, win)
+		}
+	}
+	view := rectOf(e.scroll)
+	if !view.inside(win) {
+		t.Fatalf("form %v outside the window", view)
+	}
+	e.scroll.ScrollToBottom()
+	for name, o := range map[string]fyne.CanvasObject{"snapshots folder": e.snapDir, "auto-record": e.auto} {
+		if r := rectOf(o); !r.inside(view) {
+			t.Fatalf("scrolled down, %s at %v is outside the form %v", name, r, view)
+		}
+	}
+
+	e.limit.SetText("0")
+	if e.limitNote.Text != "no limit" {
+		t.Fatalf("limit 0 says %q", e.limitNote.Text)
+	}
+	e.limit.SetText("1h")
+	if e.limitNote.Text != "" {
+		t.Fatalf("limit 1h says %q", e.limitNote.Text)
+	}
+
+	h.win.Canvas().Focus(e.segment)
+	e.segment.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.ui.modal != 0 || len(h.ui.cams) != 0 {
+		t.Fatalf("Escape: %d dialogs open, %d cameras", h.ui.modal, len(h.ui.cams))
+	}
+
+	e = h.ui.showEditor(-1, profile("Gate"))
+	h.win.Canvas().Unfocus()
+	h.ui.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.ui.modal != 0 || len(h.ui.cams) != 1 || h.ui.cams[0].prof.Name != "Gate" {
+		t.Fatalf("Enter with no field focused: %d dialogs open, %d cameras", h.ui.modal, len(h.ui.cams))
 	}
 	h.ui.bg.Wait()
 }

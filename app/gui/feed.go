@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // stream is what the window needs of a player.Session; tests use fakes.
@@ -40,10 +41,10 @@ func openSession(c streamConfig) stream {
 type feed struct {
 	cam  *camera
 	cfg  streamConfig
-	slot *player.FrameSlot
+	slot *decode.FrameSlot
 
 	sess     stream
-	dec      *player.Decoder // attached while watchers > 0
+	dec      *decode.Decoder // attached while watchers > 0
 	users    int
 	watchers int
 	outW     int // output size the tile asked for
@@ -55,7 +56,7 @@ type feed struct {
 }
 
 func newFeed(cam *camera, cfg streamConfig) *feed {
-	return &feed{cam: cam, cfg: cfg, slot: player.NewFrameSlot()}
+	return &feed{cam: cam, cfg: cfg, slot: decode.NewFrameSlot()}
 }
 
 // use starts the session if needed; watch attaches the decoder too. It
@@ -81,7 +82,7 @@ func (f *feed) use(watch bool) {
 	if watch {
 		f.watchers++
 		if f.watchers == 1 && f.sess != nil {
-			f.dec = &player.Decoder{Slot: f.slot}
+			f.dec = &decode.Decoder{Slot: f.slot}
 			f.dec.SetOutputSize(f.outW, f.outH)
 			f.sess.AddSink(f.dec, 0)
 		}

@@ -12,11 +12,18 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
 
-	_ "github.com/camdeck/camdeck/internal/locale" // before Fyne reads the locale
+	// internal/locale must set LANGUAGE before Fyne's lang package reads
+	// the locale in its init. Nothing in this import list orders that: it
+	// holds because Go initializes, of the packages whose imports are
+	// ready, the one first by import path: internal/locale imports only
+	// os and strings, and github.com/camdeck/... sorts before
+	// github.com/jeandeaual/go-locale, which fyne.io/fyne/v2/lang waits
+	// for. A rename or a new import there can break it;
+	// TestLocaleBeforeFyne checks.
+	_ "github.com/camdeck/camdeck/internal/locale"
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/assets"
-	"github.com/camdeck/camdeck/internal/democam"
 )
 
 // AppID is camdeck's application ID, as in FyneApp.toml.
@@ -45,13 +52,6 @@ func Main(args []string) int {
 		return 1
 	}
 
-	demo := &democam.Server{}
-	if err := demo.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, "camdeck:", err)
-		return 1
-	}
-	defer demo.Close()
-
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	a.Settings().SetTheme(newAppTheme())
@@ -59,7 +59,8 @@ func Main(args []string) int {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(1280, 760))
 
-	ui := newUI(a, w, store, options{demoURL: demo.URL()})
+	ui := newUI(a, w, store, options{})
+	defer ui.demo.Close()
 	ui.build(profiles)
 	ui.startTicker()
 	if broken != nil {

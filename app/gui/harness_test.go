@@ -11,6 +11,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -124,7 +125,7 @@ func (f *fakeStream) RemoveSink(s player.Sink) {
 
 // end ends a sink's stream; decoders that never started need nothing.
 func end(s player.Sink) {
-	if _, dec := s.(*player.Decoder); !dec {
+	if _, dec := s.(*decode.Decoder); !dec {
 		s.OnStreamEnd(nil)
 	}
 }

@@ -44,6 +44,15 @@ func (ui *UI) typedRune(r rune) {
 
 // typedKey: Enter focuses, Escape goes back, F11 toggles full screen.
 func (ui *UI) typedKey(e *fyne.KeyEvent) {
+	if ed := ui.editing; ed != nil && !ui.closing {
+		switch e.Name { // no field has the keyboard: the editor's keys
+		case fyne.KeyReturn, fyne.KeyEnter:
+			ed.save()
+		case fyne.KeyEscape:
+			ed.close()
+		}
+		return
+	}
 	if ui.modal > 0 || ui.closing {
 		return
 	}

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // presentInterval is the shortest time between two screen updates. Fyne
@@ -22,15 +22,15 @@ type presenter struct {
 	kick chan struct{}
 
 	mu    sync.Mutex
-	dirty map[*tile]*player.FrameSlot
+	dirty map[*tile]*decode.FrameSlot
 }
 
 func newPresenter(do func(func())) *presenter {
-	return &presenter{do: do, kick: make(chan struct{}, 1), dirty: map[*tile]*player.FrameSlot{}}
+	return &presenter{do: do, kick: make(chan struct{}, 1), dirty: map[*tile]*decode.FrameSlot{}}
 }
 
 // mark says that t has a new frame in slot.
-func (p *presenter) mark(t *tile, slot *player.FrameSlot) {
+func (p *presenter) mark(t *tile, slot *decode.FrameSlot) {
 	p.mu.Lock()
 	p.dirty[t] = slot
 	p.mu.Unlock()
@@ -59,7 +59,7 @@ func (p *presenter) run(ctx context.Context) {
 		}
 		p.mu.Lock()
 		batch := p.dirty
-		p.dirty = make(map[*tile]*player.FrameSlot, len(batch))
+		p.dirty = make(map[*tile]*decode.FrameSlot, len(batch))
 		p.mu.Unlock()
 		last = time.Now()
 		p.do(func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -12,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // tile shows one camera: its video scaled to the tile with the aspect
@@ -22,34 +23,38 @@ type tile struct {
 	cam *camera
 
 	img      *canvas.Image
-	message  *widget.Label // centred when there is no live picture
+	message  *tipLabel // centred when there is no live picture
 	msgBox   *fyne.Container
-	name     *widget.Label
-	state    *widget.Label
+	name     *tipLabel
+	state    *tipLabel
 	recDot   *canvas.Circle
 	recText  *canvas.Text
 	stats    *widget.Label
 	statsBox *fyne.Container
 	bar      *fyne.Container
+	caption  *fyne.Container // name, state, buttons
 	border   *canvas.Rectangle
 	recBtn   *iconButton
 	snapBtn  *iconButton
+	focusBtn *iconButton
+	retryBtn *widget.Button // failed or reconnecting: connect now
 
 	feed     *feed              // shown now
 	stopPump context.CancelFunc // ends the pump of feed's slot
 	shownImg heldImage          // on screen
-	prevImg  heldImage          // replaced last swap: Fyne may still upload it
 	srcW     int                // size of the stream, from the last frame
 	srcH     int
 	hasFrame bool
-	recOn    bool // the record button shows stop
-	frames   int  // presented, for tests
+	lastShow time.Time         // when the last frame was shown
+	dim      *canvas.Rectangle // over the last frame of a camera not live
+	recOn    bool              // the record button shows stop
+	frames   int               // presented, for tests
 }
 
 // heldImage is an image taken from a slot, to give back once not drawn.
 type heldImage struct {
 	img  *image.RGBA
-	slot *player.FrameSlot
+	slot *decode.FrameSlot
 }
 
 func (h heldImage) release() {
@@ -62,36 +67,40 @@ func (h heldImage) release() {
 var (
 	tileBackground = color.NRGBA{R: 0x10, G: 0x10, B: 0x12, A: 0xff}
 	overlayShade   = color.NRGBA{A: 0xa8}
+	deadShade      = color.NRGBA{A: 0xa0} // the last frame of a camera not live: clearly not now
 	recordRed      = color.NRGBA{R: 0xe5, G: 0x20, B: 0x20, A: 0xff}
 )
 
 func newTile(c *camera) *tile {
 	t := &tile{cam: c}
 	t.img = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScaleFastest}
-	t.message = widget.NewLabel("")
+	tips := c.ui.tips
+	t.message = newTipLabel(tips, fyne.TextStyle{})
 	t.message.Alignment = fyne.TextAlignCenter
-	t.message.Wrapping = fyne.TextWrapWord
-	t.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.state = widget.NewLabel("")
-	t.state.Truncation = fyne.TextTruncateEllipsis
+	t.name = newTipLabel(tips, fyne.TextStyle{Bold: true})
+	t.state = newTipLabel(tips, fyne.TextStyle{})
 	t.recDot = canvas.NewCircle(recordRed)
 	t.recText = canvas.NewText("", color.White)
 	t.recText.TextStyle.Monospace = true
 	t.stats = widget.NewLabel("")
 	t.stats.TextStyle.Monospace = true
+	t.dim = canvas.NewRectangle(deadShade)
+	t.dim.Hide()
 	t.border = canvas.NewRectangle(color.Transparent)
 	t.border.StrokeWidth = 3
-	tips := c.ui.tips
 	t.recBtn = newIconButton(tips, recordIcon(), "Record (R)", c.toggleRecording)
 	t.snapBtn = newIconButton(tips, theme.MediaPhotoIcon(), "Snapshot, full resolution (S)", c.snapshot)
-	focusBtn := newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
+	t.focusBtn = newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
 
 	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
-	right := container.NewHBox(dot, container.NewCenter(t.recText), focusBtn, t.snapBtn, t.recBtn)
-	t.bar = container.NewStack(canvas.NewRectangle(overlayShade),
-		container.NewBorder(nil, nil, t.name, right, t.state))
+	right := container.NewHBox(dot, container.NewCenter(t.recText), t.focusBtn, t.snapBtn, t.recBtn)
+	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right}, t.name, t.state, right)
+	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
-	t.msgBox = container.NewCenter(container.NewStack(canvas.NewRectangle(overlayShade), t.message))
+	t.retryBtn = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() { c.ui.retry(c) })
+	t.retryBtn.Hide()
+	t.msgBox = container.New(messageLayout{label: t.message, button: t.retryBtn},
+		canvas.NewRectangle(overlayShade), t.message, t.retryBtn)
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -100,7 +109,7 @@ func newTile(c *camera) *tile {
 func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 	over := container.NewBorder(container.NewHBox(t.statsBox), t.bar, nil, nil, t.msgBox)
 	return widget.NewSimpleRenderer(container.NewStack(
-		canvas.NewRectangle(tileBackground), t.img, overlayTheme(over), t.border))
+		canvas.NewRectangle(tileBackground), t.img, t.dim, overlayTheme(over), t.border))
 }
 
 // Resize asks the decoder for frames of the new size.
@@ -116,6 +125,12 @@ func (t *tile) Resize(s fyne.Size) {
 
 // Tapped selects the camera.
 func (t *tile) Tapped(*fyne.PointEvent) { t.cam.ui.selectCamera(t.cam) }
+
+// TappedSecondary opens the camera's menu.
+func (t *tile) TappedSecondary(e *fyne.PointEvent) {
+	t.cam.ui.selectCamera(t.cam)
+	t.cam.ui.showCameraMenu(t.cam, e.AbsolutePosition)
+}
 
 // DoubleTapped focuses the camera, or goes back to the grid.
 func (t *tile) DoubleTapped(*fyne.PointEvent) { t.cam.ui.toggleFocus(t.cam) }
@@ -164,7 +179,7 @@ func (t *tile) attach(f *feed) {
 
 // pump hands the slot's frames to the presenter, which shows the newest
 // with the other tiles' at its next update.
-func (t *tile) pump(ctx context.Context, slot *player.FrameSlot) {
+func (t *tile) pump(ctx context.Context, slot *decode.FrameSlot) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -175,9 +190,10 @@ func (t *tile) pump(ctx context.Context, slot *player.FrameSlot) {
 	}
 }
 
-// present shows the newest frame of slot. The image replaced now may
-// still be uploaded by Fyne, so the one before it is given back.
-func (t *tile) present(slot *player.FrameSlot) {
+// present shows the newest frame of slot and gives back the image it
+// replaces: Fyne (2.6 and later) paints on the goroutine that runs fyne.Do,
+// so once the canvas image points elsewhere nothing reads the old one.
+func (t *tile) present(slot *decode.FrameSlot) {
 	if t.feed == nil || t.feed.slot != slot {
 		return
 	}
@@ -189,13 +205,13 @@ func (t *tile) present(slot *player.FrameSlot) {
 		t.srcW, t.srcH = f.SourceWidth, f.SourceHeight
 		t.feed.setOutputSize(t.outputSize())
 	}
-	old := t.prevImg
-	t.prevImg = t.shownImg
+	old := t.shownImg
 	t.shownImg = heldImage{img: f.Image, slot: slot}
 	t.img.Image = f.Image
 	t.img.Refresh()
 	old.release()
 	t.frames++
+	t.lastShow = time.Now()
 	if !t.hasFrame {
 		t.hasFrame = true
 		t.update()

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 // update shows the camera's name, state, recording and stats. It runs on
@@ -21,17 +22,27 @@ func (t *tile) update() {
 	f := c.shown()
 	st := f.State()
 
-	setText(t.name, c.prof.Name)
-	setText(t.state, stateText(st, now))
+	nameChanged := setText(&t.name.Label, c.prof.Name)
+	if setText(&t.state.Label, stateText(st, now)) || nameChanged {
+		t.caption.Refresh() // the name and state share the caption by their widths
+	}
 	live := st.State == player.StateLive
 	msg := ""
 	switch {
 	case !live:
 		msg = stateText(st, now)
+		if t.hasFrame && !t.lastShow.IsZero() {
+			msg += "\nlive " + agoText(now.Sub(t.lastShow)) + " ago"
+		}
 	case !t.hasFrame:
 		msg = "waiting for a picture…"
 	}
-	setText(t.message, msg)
+	setVisible(t.dim, !live && t.hasFrame)
+	retry := st.State == player.StateFailed || st.State == player.StateReconnecting
+	if setText(&t.message.Label, msg) || retry != t.retryBtn.Visible() {
+		setVisible(t.retryBtn, retry)
+		t.msgBox.Refresh() // the box is as wide as its text
+	}
 	setVisible(t.msgBox, msg != "")
 
 	rec := ""
@@ -117,9 +128,10 @@ func errorText(err error) string {
 	return oneLine(err)
 }
 
-// oneLine keeps an error's text to a single line without passwords.
+// oneLine keeps an error's text to a single line without passwords or
+// control characters.
 func oneLine(err error) string {
-	return player.RedactIn(strings.Join(strings.Fields(err.Error()), " "))
+	return player.Escape(player.RedactIn(strings.Join(strings.Fields(err.Error()), " ")))
 }
 
 // statsText is the stats overlay of a feed.
@@ -128,7 +140,7 @@ func statsText(f *feed) string {
 		return "no stream"
 	}
 	s := f.sess.Stats()
-	var d player.DecoderStats
+	var d decode.Stats
 	if f.dec != nil {
 		d = f.dec.Stats()
 	}
@@ -154,6 +166,19 @@ func bitrate(bps float64) string {
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+// agoText shows how long ago: 12 s, 5 min, 3 h, 2 days.
+func agoText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", max(0, int(d.Seconds())))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }
 
 // clock shows an elapsed time as 0:07, 12:34 or 1:02:03.

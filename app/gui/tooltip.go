@@ -28,7 +28,14 @@ type tipLayer struct {
 
 	mu    sync.Mutex
 	timer *time.Timer
-	owner *iconButton
+	owner tipTarget
+}
+
+// tipTarget is what shows a tooltip: an icon button, or a label whose
+// text is cut short.
+type tipTarget interface {
+	fyne.CanvasObject
+	tipText() string // "" shows none
 }
 
 func newTipLayer(do func(func())) *tipLayer {
@@ -42,7 +49,7 @@ func newTipLayer(do func(func())) *tipLayer {
 	return l
 }
 
-func (l *tipLayer) arm(b *iconButton) {
+func (l *tipLayer) arm(b tipTarget) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.timer != nil {
@@ -54,7 +61,7 @@ func (l *tipLayer) arm(b *iconButton) {
 	})
 }
 
-func (l *tipLayer) disarm(b *iconButton) {
+func (l *tipLayer) disarm(b tipTarget) {
 	l.mu.Lock()
 	if l.owner == b {
 		l.owner = nil
@@ -67,20 +74,27 @@ func (l *tipLayer) disarm(b *iconButton) {
 }
 
 // show places the tooltip under the button, inside the window.
-func (l *tipLayer) show(b *iconButton) {
+func (l *tipLayer) show(b tipTarget) {
 	l.mu.Lock()
 	owner := l.owner
 	l.mu.Unlock()
-	if owner != b || !b.Visible() || b.tip == "" {
+	tip := b.tipText()
+	if owner != b || !b.Visible() || tip == "" {
 		return
 	}
 	d := fyne.CurrentApp().Driver()
 	pos := d.AbsolutePositionForObject(b).Subtract(d.AbsolutePositionForObject(l.layer))
-	l.label.SetText(b.tip)
+	l.label.SetText(tip)
+	l.label.Wrapping = fyne.TextWrapWord
+	area := l.layer.Size()
+	w := textWidth(tip, fyne.TextStyle{})
+	if area.Width > 0 {
+		w = min(w, max(area.Width*0.8, 120)) // long errors wrap
+	}
+	l.box.Resize(fyne.NewSize(w, 1))
+	size := fyne.NewSize(w, l.label.MinSize().Height)
 	l.bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
 	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-	size := l.box.MinSize()
-	area := l.layer.Size()
 	pos.Y += b.Size().Height + 2
 	if pos.Y+size.Height > area.Height {
 		pos.Y -= b.Size().Height + size.Height + 4
@@ -99,6 +113,8 @@ type iconButton struct {
 	tips *tipLayer
 	tip  string
 }
+
+func (b *iconButton) tipText() string { return b.tip }
 
 func newIconButton(tips *tipLayer, icon fyne.Resource, tip string, tapped func()) *iconButton {
 	b := &iconButton{tips: tips, tip: tip}
@@ -131,4 +147,61 @@ func (b *iconButton) Tapped(e *fyne.PointEvent) {
 		b.tips.disarm(b)
 	}
 	b.Button.Tapped(e)
+}
+
+// tipLabel is a label cut short with an ellipsis when it does not fit;
+// its tooltip then shows the whole text.
+type tipLabel struct {
+	widget.Label
+	tips *tipLayer
+}
+
+func newTipLabel(tips *tipLayer, style fyne.TextStyle) *tipLabel {
+	l := &tipLabel{tips: tips}
+	l.TextStyle = style
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// naturalWidth is the width the whole text needs on one line.
+func (l *tipLabel) naturalWidth() float32 {
+	return textWidth(l.Text, l.TextStyle)
+}
+
+// textWidth is the width a label needs for s on one line.
+func textWidth(s string, style fyne.TextStyle) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), style).Width + 2*theme.InnerPadding()
+}
+
+// cut says whether the text is shown shortened.
+func (l *tipLabel) cut() bool {
+	if l.Wrapping != fyne.TextWrapOff {
+		return l.Label.MinSize().Height > l.Size().Height+0.5
+	}
+	return l.naturalWidth() > l.Size().Width+0.5
+}
+
+func (l *tipLabel) tipText() string {
+	if !l.cut() {
+		return ""
+	}
+	return l.Text
+}
+
+// MouseIn arms the tooltip.
+func (l *tipLabel) MouseIn(*desktop.MouseEvent) {
+	if l.tips != nil {
+		l.tips.arm(l)
+	}
+}
+
+// MouseMoved does nothing: the tooltip stays where it was armed.
+func (l *tipLabel) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut hides the tooltip.
+func (l *tipLabel) MouseOut() {
+	if l.tips != nil {
+		l.tips.disarm(l)
+	}
 }

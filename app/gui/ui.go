@@ -22,7 +22,7 @@ type UI struct {
 	app         fyne.App
 	win         fyne.Window
 	store       *camdeck.Store
-	demoURL     string                            // the in-process demo camera
+	demo        *demoCamera                       // started when a profile needs it
 	open        func(streamConfig) stream         // opens a camera stream
 	newRecorder func(recorderConfig) recorderSink // makes a recorder
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
@@ -33,8 +33,9 @@ type UI struct {
 	focused      *camera
 	showStats    bool
 	closing      bool
-	modal        int  // dialogs open: shortcuts are off meanwhile
-	allRecording bool // the record-all button shows stop
+	modal        int     // dialogs open: shortcuts are off meanwhile
+	editing      *editor // open: Enter saves it, Escape cancels it
+	allRecording bool    // the record-all button shows stop
 
 	tips      *tipLayer
 	toast     *toast
@@ -45,6 +46,9 @@ type UI struct {
 	sidebar   fyne.CanvasObject
 	recAllBtn *iconButton
 	statsBtn  *iconButton
+	menu      *widget.PopUpMenu // a camera's, shown last
+	folderDlg *folderDialog     // shown last
+	closed    chan struct{}     // closed when the window starts closing
 
 	presenter   *presenter
 	stopPresent context.CancelFunc
@@ -58,15 +62,15 @@ type UI struct {
 
 // options are what Main and tests choose.
 type options struct {
-	demoURL     string
+	demoURL     string // a fixed demo camera URL (tests); empty: start one on demand
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
-	ui := &UI{app: a, win: w, store: store, demoURL: o.demoURL,
-		open: o.open, newRecorder: o.newRecorder, do: o.do}
+	ui := &UI{app: a, win: w, store: store, demo: &demoCamera{url: o.demoURL},
+		open: o.open, newRecorder: o.newRecorder, do: o.do, closed: make(chan struct{})}
 	if ui.open == nil {
 		ui.open = openSession
 	}
@@ -105,8 +109,8 @@ func (ui *UI) build(ps []camdeck.Profile) {
 		ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
 
 	main := container.NewBorder(ui.toolbar, nil, container.NewHBox(ui.sidebar, widget.NewSeparator()), nil,
-		container.NewStack(ui.empty, ui.grid))
-	ui.win.SetContent(container.NewStack(main, ui.toast.layer, ui.tips.layer))
+		container.NewStack(ui.empty, ui.grid, ui.toast.layer))
+	ui.win.SetContent(container.NewStack(main, ui.tips.layer))
 	ui.win.SetTitle("camdeck")
 	ui.setupKeys()
 	ui.win.SetCloseIntercept(ui.requestClose)
@@ -133,12 +137,13 @@ func (ui *UI) newToolbar() fyne.CanvasObject {
 		}
 	})
 	folder := newIconButton(ui.tips, theme.FolderOpenIcon(), "Open the recordings folder", ui.openRecordings)
+	snaps := newIconButton(ui.tips, theme.FileImageIcon(), "Open the snapshots folder", ui.openSnapshots)
 	ui.statsBtn = newIconButton(ui.tips, theme.InfoIcon(), "Show stats on every tile: fps, bitrate, resolution, latency", ui.toggleStats)
 	full := newIconButton(ui.tips, theme.ViewFullScreenIcon(), "Full screen (F11)", ui.toggleFullScreen)
 	hint := widget.NewLabel("Double-click a camera to focus it · R record · S snapshot · F11 full screen")
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, ui.statsBtn, full), nil, hint)
+	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, snaps, ui.statsBtn, full), nil, hint)
 }
 
 // addCamera starts a camera and gives it a tile.
@@ -231,10 +236,13 @@ func (ui *UI) tick() {
 	ui.refreshAll()
 }
 
-func setText(l *widget.Label, s string) {
-	if l.Text != s {
-		l.SetText(s)
+// setText sets a label's text and says whether it changed.
+func setText(l *widget.Label, s string) bool {
+	if l.Text == s {
+		return false
 	}
+	l.SetText(s)
+	return true
 }
 
 func setVisible(o fyne.CanvasObject, v bool) {

@@ -1,9 +1,6 @@
 package gui
 
 import (
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -120,17 +117,16 @@ func (ui *UI) openRecordings() {
 	if c := ui.current(); c != nil {
 		dir = c.prof.Recordings()
 	}
-	ui.goBackground(func() {
-		err := os.MkdirAll(dir, 0o755)
-		ui.do(func() {
-			if err == nil {
-				err = ui.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)})
-			}
-			if err != nil {
-				ui.notify("Cannot open " + dir + ": " + oneLine(err))
-			}
-		})
-	})
+	ui.openFolder(dir)
+}
+
+// openSnapshots opens the current camera's snapshots folder.
+func (ui *UI) openSnapshots() {
+	dir := camdeck.DefaultSnapshotDir()
+	if c := ui.current(); c != nil {
+		dir = c.prof.Snapshots()
+	}
+	ui.openFolder(dir)
 }
 
 // profiles are the cameras' profiles in order.
@@ -173,6 +169,13 @@ func (ui *UI) addProfile(p camdeck.Profile) {
 
 // replaceProfile restarts camera i with an edited profile and saves.
 func (ui *UI) replaceProfile(i int, p camdeck.Profile) {
+	ui.restart(i, p)
+	ui.save()
+	ui.refreshAll()
+}
+
+// restart stops camera i and starts it again with profile p.
+func (ui *UI) restart(i int, p camdeck.Profile) *camera {
 	old := ui.cams[i]
 	if ui.focused == old {
 		ui.unfocus()
@@ -190,7 +193,25 @@ func (ui *UI) replaceProfile(i int, p camdeck.Profile) {
 		ui.selected = nil
 		ui.selectCamera(c)
 	}
-	ui.save()
+	return c
+}
+
+// retry connects camera c again now, instead of after its back-off or
+// never (a wrong password fails for good). A recording goes on in a new
+// file; the focused view stays.
+func (ui *UI) retry(c *camera) {
+	i := slices.Index(ui.cams, c)
+	if i < 0 || ui.closing {
+		return
+	}
+	focused, recording := ui.focused == c, c.rec != nil
+	n := ui.restart(i, c.prof)
+	if focused {
+		ui.toggleFocus(n)
+	}
+	if recording {
+		n.startRecording()
+	}
 	ui.refreshAll()
 }
 
@@ -226,6 +247,7 @@ func (ui *UI) requestClose() {
 		return
 	}
 	ui.closing = true
+	close(ui.closed)
 	if ui.stopTick != nil {
 		close(ui.stopTick)
 	}

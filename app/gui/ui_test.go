@@ -102,6 +102,8 @@ func TestEditorValidation(t *testing.T) {
 	t.Run("credentials leave the URL", func(t *testing.T) {
 		e := h.ui.showEditor(-1, profile("ok"))
 		e.url.SetText("rtsp://admin:hunter2@10.1.1.1/live")
+		h.win.Canvas().Focus(e.url)
+		h.win.Canvas().Focus(e.name)
 		if e.url.Text != "rtsp://10.1.1.1/live" || e.user.Text != "admin" || e.pass.Text != "hunter2" {
 			t.Fatalf("url %q user %q pass %q", e.url.Text, e.user.Text, e.pass.Text)
 		}

@@ -48,29 +48,3 @@ func tilesShowVideo(img image.Image) error {
 	}
 	return nil
 }
-
-// changed is the fraction of pixels of r that differ between a and b.
-func changed(a, b image.Image, r image.Rectangle) float64 {
-	diff, n := 0, 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x, y).RGBA()
-			if absDiff(ar, br)+absDiff(ag, bg)+absDiff(ab, bb) > 3*16<<8 {
-				diff++
-			}
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return float64(diff) / float64(n)
-}
-
-func absDiff(a, b uint32) uint32 {
-	if a > b {
-		return a - b
-	}
-	return b - a
-}

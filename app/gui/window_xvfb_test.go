@@ -1,11 +1,9 @@
 package gui
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +13,17 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/reexec"
+	"github.com/camdeck/camdeck/internal/xvfb"
 )
+
+// TestMain runs the window instead of the tests when TestRealWindow
+// started this binary as camdeck (reexec.Command), so the test needs no
+// build of the program.
+func TestMain(m *testing.M) {
+	reexec.Main(Main)
+	os.Exit(m.Run())
+}
 
 // TestRealWindow runs camdeck in a real X server (Xvfb) with two demo
 // cameras, looks at its screen, and drives it with keys as a person
@@ -25,14 +33,14 @@ func TestRealWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an X server and the app")
 	}
-	for _, tool := range []string{"Xvfb", "xdotool", "import", "ffprobe"} {
+	for _, tool := range []string{"xdotool", "ffprobe"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (make deps installs it)", tool)
 		}
 	}
 	dir := t.TempDir()
-	display := startXvfb(t)
-	bin := buildCamdeck(t, dir)
+	screen := xvfb.Start(t, 1280, 800)
+	display := screen.Display()
 
 	a, b := camdeck.DemoProfile(), camdeck.DemoProfile()
 	a.Name, b.Name = "Demo A", "Demo B"
@@ -45,8 +53,8 @@ func TestRealWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
+	app := reexec.Command(context.Background())
+	app.Env = append(app.Env, screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
 	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
 	app.Stdout, app.Stderr = logf, logf
 	if err := app.Start(); err != nil {
@@ -81,16 +89,16 @@ func TestRealWindow(t *testing.T) {
 	// Both tiles show moving video.
 	var shot1 image.Image
 	waitFor(t, 30*time.Second, "both tiles to show video", func() bool {
-		shot1 = screenshot(t, display, dir, "1")
+		shot1 = screen.Shot(t, dir, "1")
 		return tilesShowVideo(shot1) == nil
 	})
 	time.Sleep(time.Second)
-	shot2 := screenshot(t, display, dir, "2")
+	shot2 := screen.Shot(t, dir, "2")
 	if err := tilesShowVideo(shot2); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range tileRegions(shot1.Bounds()) {
-		if d := changed(shot1, shot2, r); d < 0.002 {
+		if d := xvfb.Changed(shot1, shot2, r); d < 0.002 {
 			t.Errorf("tile %d: %.2f%% of the pixels changed in 1 s: frozen", i+1, d*100)
 		}
 	}
@@ -133,54 +141,6 @@ func TestRealWindow(t *testing.T) {
 	}
 }
 
-// startXvfb starts an X server on a free display and returns its name.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case n := <-line:
-		if n == "" {
-			t.Fatal("Xvfb did not start")
-		}
-		return ":" + n
-	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not report its display")
-	}
-	return ""
-}
-
-// buildCamdeck builds the binary the way users get it.
-func buildCamdeck(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "camdeck")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/camdeck/camdeck")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // runEnv runs an X client on display with a deadline.
 func runEnv(t *testing.T, display string, d time.Duration, name string, args ...string) (string, string, error) {
 	t.Helper()
@@ -192,24 +152,6 @@ func runEnv(t *testing.T, display string, d time.Duration, name string, args ...
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
 	return o.String(), e.String(), err
-}
-
-func screenshot(t *testing.T, display, dir, name string) image.Image {
-	t.Helper()
-	path := filepath.Join(dir, "shot-"+name+".png")
-	if _, stderr, err := runEnv(t, display, 20*time.Second, "import", "-window", "root", path); err != nil {
-		t.Fatalf("import: %v %s", err, stderr)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {

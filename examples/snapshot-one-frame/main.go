@@ -1,5 +1,5 @@
 // This example saves the first decoded frame of a camera as a JPEG: a
-// player.Decoder, attached to a session, puts frames in a FrameSlot.
+// decode.Decoder, attached to a session, puts frames in a FrameSlot.
 //
 //	go run ./examples/snapshot-one-frame rtsp://camera/stream frame.jpg
 package main
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -17,7 +18,7 @@ func main() {
 	if len(os.Args) != 3 {
 		log.Fatal("usage: snapshot-one-frame URL FILE.jpg")
 	}
-	dec := &player.Decoder{Slot: player.NewFrameSlot()}
+	dec := &decode.Decoder{Slot: decode.NewFrameSlot()}
 	sess := &player.Session{URL: os.Args[1], Once: true}
 	sess.AddSink(dec, 0)
 	if err := sess.Start(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 func init() {
@@ -51,8 +52,8 @@ func runDecode(ctx context.Context, args []string) error {
 	}
 	defer stop()
 
-	slot := player.NewFrameSlot()
-	d := &player.Decoder{Slot: slot, Threads: *threads}
+	slot := decode.NewFrameSlot()
+	d := &decode.Decoder{Slot: slot, Threads: *threads}
 	d.SetOutputSize(out.W, out.H)
 	track := &player.Track{
 		Codec: player.CodecH264, ClockRate: 90000,

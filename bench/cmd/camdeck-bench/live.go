@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/decode"
 )
 
 func init() {
@@ -46,16 +47,16 @@ type liveResult struct {
 // its frames, standing in for a grid tile.
 type camera struct {
 	sess  *player.Session
-	dec   *player.Decoder
-	slot  *player.FrameSlot
+	dec   *decode.Decoder
+	slot  *decode.FrameSlot
 	taken uint64
 	first chan struct{}
 	done  chan struct{}
 }
 
 func startCamera(ctx context.Context, url string, threads int, out size) (*camera, error) {
-	c := &camera{slot: player.NewFrameSlot(), first: make(chan struct{}), done: make(chan struct{})}
-	c.dec = &player.Decoder{Slot: c.slot, Threads: threads}
+	c := &camera{slot: decode.NewFrameSlot(), first: make(chan struct{}), done: make(chan struct{})}
+	c.dec = &decode.Decoder{Slot: c.slot, Threads: threads}
 	c.dec.SetOutputSize(out.W, out.H)
 	c.sess = &player.Session{URL: url, Logf: log.Printf}
 	c.sess.AddSink(c.dec, 0)

@@ -1,4 +1,4 @@
-package player
+package decode
 
 // The colour conversion goes through swscale directly: go-astiav v0.16
 // cannot set swscale's colour details (sws_setColorspaceDetails), without
@@ -144,7 +144,7 @@ func (s *scaler) scale2(frame unsafe.Pointer, img *image.RGBA, flags int) error 
 	b := img.Bounds()
 	if C.cd_scale2(&s.down, &s.conv, s.mid, (*C.AVFrame)(frame), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
 		C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags), &s.lastCS, &s.lastFull) < 0 {
-		return errors.New("player: swscale cannot convert this frame")
+		return errors.New("decode: swscale cannot convert this frame")
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func (s *scaler) scale(frame unsafe.Pointer, img *image.RGBA, flags int) error {
 	c := C.cd_scale(s.ctx, (*C.AVFrame)(frame), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
 		C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags), &s.lastCS, &s.lastFull)
 	if c == nil {
-		return errors.New("player: swscale cannot convert this frame")
+		return errors.New("decode: swscale cannot convert this frame")
 	}
 	s.ctx = c
 	return nil

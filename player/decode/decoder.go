@@ -1,4 +1,9 @@
-package player
+// Package decode turns a session's video into pictures: libavcodec
+// decodes, swscale converts to RGBA at the size shown, and a FrameSlot
+// hands the newest frame to the screen. It is the only package of camdeck
+// that uses cgo and FFmpeg (go-astiav), so the player, the recorder and a
+// headless recording build stay free of both.
+package decode
 
 import (
 	"context"
@@ -12,6 +17,8 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 // Decoder is the sink that turns a session's video into frames for the
@@ -33,7 +40,7 @@ type Decoder struct {
 	stats decoderCounters
 
 	// Owned by the sink goroutine.
-	track *Track
+	track *player.Track
 	cc    *astiav.CodecContext
 	pkt   *astiav.Packet
 	frame *astiav.Frame
@@ -57,7 +64,7 @@ type snapResult struct {
 }
 
 // ErrNoFrame is returned by Snapshot when no frame was decoded yet.
-var ErrNoFrame = errors.New("player: no frame decoded yet")
+var ErrNoFrame = errors.New("decode: no frame decoded yet")
 
 // Snapshot returns a full-resolution RGBA copy of the newest decoded
 // frame. It is served by the decoder's goroutine on the next unit, so it
@@ -71,11 +78,26 @@ func (d *Decoder) Snapshot(ctx context.Context) (*image.RGBA, error) {
 	case r := <-ch:
 		return r.img, r.err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("player: snapshot: %w", ctx.Err())
+		return nil, fmt.Errorf("decode: snapshot: %w", ctx.Err())
 	}
 }
 
+// timeNow is the clock of frame readiness; tests may replace it.
+var timeNow = time.Now
+
 var logOnce sync.Once
+
+// rateLimit lets one event through per period.
+type rateLimit struct {
+	every time.Duration
+	last  atomic.Int64 // unix nanoseconds
+}
+
+func (r *rateLimit) allow() bool {
+	now := time.Now().UnixNano()
+	last := r.last.Load()
+	return now-last >= int64(r.every) && r.last.CompareAndSwap(last, now)
+}
 
 // quietLibav keeps libav's per-frame complaints (a lost reference after
 // packet loss, for instance) out of the terminal: errors only, and at most
@@ -101,16 +123,16 @@ func trimNewline(s string) string {
 }
 
 // OnStream implements Sink: it opens a decoder for the video track.
-func (d *Decoder) OnStream(tracks []*Track) {
+func (d *Decoder) OnStream(tracks []*player.Track) {
 	d.closeCodec()
 	quietLibav()
-	d.track = VideoTrack(tracks)
+	d.track = player.VideoTrack(tracks)
 	if d.track == nil {
 		return
 	}
 	if err := d.openCodec(); err != nil {
 		d.stats.errors.Add(1)
-		log.Printf("player: %v", err)
+		log.Printf("decode: %v", err)
 		d.closeCodec()
 	}
 }
@@ -118,11 +140,11 @@ func (d *Decoder) OnStream(tracks []*Track) {
 func (d *Decoder) openCodec() error {
 	var id astiav.CodecID
 	switch d.track.Codec {
-	case CodecH264:
+	case player.CodecH264:
 		id = astiav.CodecIDH264
-	case CodecH265:
+	case player.CodecH265:
 		id = astiav.CodecIDHevc
-	case CodecMJPEG:
+	case player.CodecMJPEG:
 		id = astiav.CodecIDMjpeg
 	default:
 		return fmt.Errorf("no decoder for %s", d.track.Codec)
@@ -192,7 +214,7 @@ const padding = 64
 var zeros [padding]byte
 
 // OnUnit implements Sink: decode, convert, publish.
-func (d *Decoder) OnUnit(u *Unit) {
+func (d *Decoder) OnUnit(u *player.Unit) {
 	if d.cc == nil || !u.Track.Codec.IsVideo() {
 		return
 	}
@@ -200,7 +222,7 @@ func (d *Decoder) OnUnit(u *Unit) {
 		return
 	}
 	d.buf = d.buf[:0]
-	if u.Track.Codec == CodecMJPEG {
+	if u.Track.Codec == player.CodecMJPEG {
 		for _, p := range u.Data {
 			d.buf = append(d.buf, p...)
 		}
@@ -242,7 +264,7 @@ func (d *Decoder) OnUnit(u *Unit) {
 
 // publish converts the decoded frame to the requested size and puts it in
 // the slot.
-func (d *Decoder) publish(u *Unit) {
+func (d *Decoder) publish(u *player.Unit) {
 	sw, sh := d.frame.Width(), d.frame.Height()
 	w, h := int(d.outW.Load()), int(d.outH.Load())
 	if w <= 0 || h <= 0 || w > sw || h > sh {
@@ -318,17 +340,17 @@ func annexB(dst []byte, nalus ...[]byte) []byte {
 }
 
 // hasParams tells whether an H.264/H.265 unit carries its own SPS.
-func hasParams(u *Unit) bool {
+func hasParams(u *player.Unit) bool {
 	for _, n := range u.Data {
 		if len(n) == 0 {
 			continue
 		}
 		switch u.Track.Codec {
-		case CodecH264:
+		case player.CodecH264:
 			if n[0]&0x1f == 7 {
 				return true
 			}
-		case CodecH265:
+		case player.CodecH265:
 			if (n[0]>>1)&0x3f == 33 {
 				return true
 			}

@@ -1,4 +1,4 @@
-package player
+package decode
 
 import (
 	"sort"
@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// DecoderStats describes the decoding side of a camera.
-type DecoderStats struct {
+// Stats describes the decoding side of a camera.
+type Stats struct {
 	Frames        uint64
 	Errors        uint64
 	Width, Height int // of the stream, as decoded
@@ -39,10 +39,10 @@ func (c *decoderCounters) frame(w, h int, lat time.Duration) {
 }
 
 // Stats returns a snapshot of the decoder's counters.
-func (d *Decoder) Stats() DecoderStats {
+func (d *Decoder) Stats() Stats {
 	c := &d.stats
 	c.mu.Lock()
-	st := DecoderStats{Frames: c.frames, Errors: c.errors.Load(), Width: c.w, Height: c.h}
+	st := Stats{Frames: c.frames, Errors: c.errors.Load(), Width: c.w, Height: c.h}
 	n := min(int(c.frames), latencyWindow)
 	lat := append([]time.Duration(nil), c.latency[:n]...)
 	c.mu.Unlock()

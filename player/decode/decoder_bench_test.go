@@ -1,21 +1,24 @@
-package player
+package decode
 
 import (
 	"image"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 // decodedFrame decodes the clip's first GOP and returns the decoder, whose
 // last frame the benchmarks scale; the caller closes it with OnStreamEnd.
-func decodedFrame(b *testing.B) (*Decoder, *Track) {
+func decodedFrame(b *testing.B) (*Decoder, *player.Track) {
 	b.Helper()
 	clip := benchClip(b)
 	d := &Decoder{Slot: NewFrameSlot(), Threads: 1}
 	track := benchTrack(clip)
-	d.OnStream([]*Track{track})
+	d.OnStream([]*player.Track{track})
 	for _, fr := range clip.Frames[:min(len(clip.Frames), 10)] {
-		d.OnUnit(&Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
+		d.OnUnit(&player.Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
 	}
 	if d.last == nil || d.last.Width() == 0 {
 		b.Fatal("no frame decoded")
@@ -31,7 +34,7 @@ func BenchmarkScale(b *testing.B) {
 	d, _ := decodedFrame(b)
 	defer d.OnStreamEnd(nil)
 	w, h := d.last.Width(), d.last.Height()
-	src := itoa(w) + "x" + itoa(h)
+	src := strconv.Itoa(w) + "x" + strconv.Itoa(h)
 	cases := []struct {
 		name  string
 		w, h  int
@@ -74,16 +77,16 @@ func BenchmarkDecodeUnit(b *testing.B) {
 			d := &Decoder{Slot: slot, Threads: 1}
 			d.SetOutputSize(out.w, out.h)
 			track := benchTrack(clip)
-			d.OnStream([]*Track{track})
+			d.OnStream([]*player.Track{track})
 			defer d.OnStreamEnd(nil)
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				k := i % len(clip.Frames)
 				if k == 0 && i > 0 {
-					d.OnStream([]*Track{track}) // a fresh stream: PTS start again
+					d.OnStream([]*player.Track{track}) // a fresh stream: PTS start again
 				}
 				fr := &clip.Frames[k]
-				d.OnUnit(&Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
+				d.OnUnit(&player.Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
 				if f := slot.Take(); f != nil {
 					slot.Release(f.Image)
 				}

@@ -1,4 +1,4 @@
-package player
+package decode
 
 import (
 	"image/png"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/player"
 )
 
 // TestTileColours: a frame scaled down to a tile keeps the colours of
@@ -27,13 +28,13 @@ func TestTileColours(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv := startDemo(t, &democam.Server{Clip: cl})
-			w := watch(t, &Session{URL: srv.URL()})
+			dec := watch(t, &player.Session{URL: srv.URL()})
 			var f *Frame
 			deadline := time.After(10 * time.Second)
 			for f == nil {
 				select {
-				case <-w.dec.Slot.Ready():
-					f = w.dec.Slot.Take()
+				case <-dec.Slot.Ready():
+					f = dec.Slot.Take()
 				case <-deadline:
 					t.Fatal("no frame")
 				}

@@ -1,0 +1,23 @@
+//go:build nodecode
+
+package cli
+
+import (
+	"context"
+	"errors"
+)
+
+// errNoDecode is what probe and snapshot say in a build without FFmpeg
+// (-tags nodecode): both need a decoded picture.
+var errNoDecode = errors.New("this camdeck was built without FFmpeg (-tags nodecode) and cannot decode video; " +
+	"use a full build for probe and snapshot")
+
+func init() {
+	for name, usage := range map[string]string{"probe": "URL", "snapshot": "URL"} {
+		commands[name] = command{
+			usage: usage,
+			help:  "not in this build: it needs FFmpeg to decode video",
+			run:   func(context.Context, *Env, []string) error { return errNoDecode },
+		}
+	}
+}

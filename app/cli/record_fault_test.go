@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+)
+
+// TestRecordUncreatableName: a recordings folder that is a file, or a
+// camera name too long for a file name, ends `record` with one line
+// saying why and exit status 1, at once.
+func TestRecordUncreatableName(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	cases := []struct {
+		name, camera, want string
+		out                func(t *testing.T) string
+	}{
+		{"folder is a file", "cam", "not a directory", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "not-a-dir")
+			if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{"name too long", strings.Repeat("c", 250), "file name too long", func(t *testing.T) string {
+			return t.TempDir()
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			type result struct {
+				code           int
+				stdout, stderr string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, o, e := run("record", "--duration", "3s", "--out", c.out(t), c.camera+"="+srv.URL())
+				done <- result{code, o, e}
+			}()
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("record did not end within 30 s")
+			}
+			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+			if r.code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "creating ") ||
+				!strings.HasSuffix(lines[0], ": "+c.want) {
+				t.Fatalf("exit %d, stderr %q: want 1 and one line 'creating ...: %s'", r.code, r.stderr, c.want)
+			}
+			if r.stdout != "" {
+				t.Fatalf("stdout %q: no file was recorded", r.stdout)
+			}
+		})
+	}
+}
+
+// TestRecordInterruptEveryState sends Ctrl-C to `record` while it
+// connects to a camera that is not there, while it records, and while its
+// camera is silent: each time it ends, and soon.
+func TestRecordInterruptEveryState(t *testing.T) {
+	// bound is generous for a loaded machine; the target is 1 s.
+	const bound = 2 * time.Second
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, out string) *recordProc
+	}{
+		{"connecting", func(t *testing.T, out string) *recordProc {
+			p := startRecord(t, "--out", out, "--timeout", "1s", "cam=rtsp://"+closedPort(t)+"/x")
+			waitFor(t, 30*time.Second, "a retrying line", func() bool { return strings.Contains(p.errText(), "(retrying)") })
+			return p
+		}},
+		{"recording", func(t *testing.T, out string) *recordProc {
+			srv := demo(t, &democam.Server{})
+			p := startRecord(t, "--out", out, "cam="+srv.URL())
+			time.Sleep(time.Until(waitRecording(t, out).Add(time.Second)))
+			return p
+		}},
+		{"name that cannot be created", func(t *testing.T, out string) *recordProc {
+			srv := demo(t, &democam.Server{})
+			notDir := filepath.Join(out, "not-a-dir")
+			if err := os.WriteFile(notDir, []byte("x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p := startRecord(t, "--out", notDir, "cam="+srv.URL())
+			time.Sleep(2 * time.Second) // connected and failed (or, before the fix, spinning)
+			return p
+		}},
+		{"silent camera", func(t *testing.T, out string) *recordProc {
+			srv := demo(t, &democam.Server{})
+			p := startRecord(t, "--out", out, "--timeout", "30s", "cam="+srv.URL())
+			time.Sleep(time.Until(waitRecording(t, out).Add(time.Second)))
+			srv.Stall(time.Minute)
+			time.Sleep(2 * time.Second) // into the silence: nothing to wait for
+			return p
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.setup(t, t.TempDir())
+			exited := make(chan error, 1)
+			go func() { exited <- p.cmd.Wait() }()
+			start := time.Now()
+			if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				t.Fatal(err)
+			}
+			select {
+			case <-exited:
+				t.Logf("ended %v after Ctrl-C", time.Since(start).Round(time.Millisecond))
+			case <-time.After(bound):
+				t.Fatalf("still running %v after Ctrl-C\n%s", bound, p.errText())
+			}
+		})
+	}
+}
+
+// TestRecordDurationSilentCamera: the camera goes silent 3 s into an 8 s
+// recording and keeps the connection open; `record` still ends when the
+// 8 s are up, with the 3 s it got in a playable file.
+func TestRecordDurationSilentCamera(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	out := t.TempDir()
+	p := startRecord(t, "--out", out, "--timeout", "30s", "--duration", "8s", "cam="+srv.URL())
+	began := waitRecording(t, out)
+	time.Sleep(time.Until(began.Add(3 * time.Second)))
+	srv.Stall(time.Minute)
+	exited := make(chan error, 1)
+	go func() { exited <- p.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("record: %v\n%s", err, p.errText())
+		}
+		t.Logf("ended %.2f s after the recording began", time.Since(began).Seconds())
+	case <-time.After(time.Until(began.Add(8*time.Second + 10*time.Second))):
+		t.Fatalf("still running %.1f s into an 8 s recording", time.Since(began).Seconds())
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
+	if len(files) != 1 {
+		t.Fatalf("%d files", len(files))
+	}
+	if d := fileDuration(t, files[0]); d < 2.5 || d > 3.6 {
+		t.Fatalf("%.2f s in the file; the camera sent about 3", d)
+	}
+	playsToTheEnd(t, files[0])
+}
+
+// waitFor polls cond until it holds, or fails after within.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

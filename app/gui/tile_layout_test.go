@@ -1,0 +1,133 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	camdeck "github.com/camdeck/camdeck/app"
+	"github.com/camdeck/camdeck/player"
+)
+
+// rect is an object's place on the canvas.
+type rect struct{ x, y, w, h float32 }
+
+func rectOf(o fyne.CanvasObject) rect {
+	p := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+	s := o.Size()
+	return rect{p.X, p.Y, s.Width, s.Height}
+}
+
+func (r rect) inside(o rect) bool {
+	const eps = 0.5
+	return r.x >= o.x-eps && r.y >= o.y-eps && r.x+r.w <= o.x+o.w+eps && r.y+r.h <= o.y+o.h+eps
+}
+
+func (r rect) String() string { return fmt.Sprintf("(%.0f,%.0f %.0fx%.0f)", r.x, r.y, r.w, r.h) }
+
+// nineFailing is 9 cameras at 800x500 with long names, failing with a
+// long error.
+func nineFailing(t *testing.T) *harness {
+	ps := make([]camdeck.Profile, 9)
+	for i := range ps {
+		ps[i] = profile(fmt.Sprintf("Front door camera over the garage %d", i+1))
+	}
+	h := newHarness(t, ps)
+	h.win.Resize(fyne.NewSize(800, 500))
+	for _, s := range h.streams {
+		s.set(player.StateChange{State: player.StateFailed, Err: &player.Error{Camera: "x", Kind: player.ErrAuth,
+			Detail: "401 Unauthorized: the camera refused the user name or the password it was given"}})
+	}
+	h.q.drain()
+	return h
+}
+
+// TestTileMessageWrapsInside: a failed tile's message wraps within the
+// tile, wider than a letter, and never reaches the caption, the toolbar
+// or the tiles above.
+func TestTileMessageWrapsInside(t *testing.T) {
+	for _, n := range []int{1, 4, 9} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			h := nineFailing(t)
+			for i := n; i < 9; i++ {
+				h.ui.removeProfile(len(h.ui.cams) - 1)
+			}
+			h.ui.bg.Wait() // the saves
+			for _, size := range []fyne.Size{{Width: 1280, Height: 800}, {Width: 800, Height: 500}} {
+				h.win.Resize(size)
+				h.q.drain()
+				for i, c := range h.ui.cams {
+					tl := c.tile
+					if !strings.HasPrefix(tl.message.Text, "error: authentication failed") || !tl.msgBox.Visible() {
+						t.Fatalf("tile %d message %q", i, tl.message.Text)
+					}
+					tr, mr, br := rectOf(tl), rectOf(tl.message), rectOf(tl.bar)
+					above := rect{tr.x, tr.y, tr.w, br.y - tr.y}
+					if !mr.inside(above) {
+						t.Fatalf("%v, %d cameras: tile %d message %v leaves the tile above its caption %v", size, n, i, mr, above)
+					}
+					if mr.w < tr.w/2 {
+						t.Fatalf("%v: tile %d message %v is narrow in a tile %v", size, i, mr, tr)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCaptionStaysLeftOfButtons: long names and states are cut before
+// the tile's buttons.
+func TestCaptionStaysLeftOfButtons(t *testing.T) {
+	h := nineFailing(t)
+	for _, size := range []fyne.Size{{Width: 800, Height: 500}, {Width: 1280, Height: 800}} {
+		h.win.Resize(size)
+		h.q.drain()
+		for i, c := range h.ui.cams {
+			tl := c.tile
+			nr, sr, br := rectOf(tl.name), rectOf(tl.state), rectOf(tl.bar)
+			// The focus button is as wide as the snapshot button, left of it.
+			sb := rectOf(tl.snapBtn)
+			buttons := sb.x - sb.w
+			if nr.w <= 0 || nr.x+nr.w > sr.x+0.5 || sr.x+sr.w > buttons+0.5 || !nr.inside(br) || !sr.inside(br) {
+				t.Fatalf("%v tile %d: name %v state %v overlap the buttons from x=%.0f (bar %v)", size, i, nr, sr, buttons, br)
+			}
+		}
+	}
+}
+
+// TestCutTextHasTooltip: a name, state or message cut short shows all
+// of it when the pointer rests on it; a name that fits has none.
+func TestCutTextHasTooltip(t *testing.T) {
+	h := nineFailing(t)
+	tl := h.ui.cams[0].tile
+	for _, l := range []*tipLabel{tl.name, tl.state} {
+		if !l.cut() {
+			t.Fatalf("%q is not cut in a tile %v", l.Text, tl.Size())
+		}
+		l.MouseIn(nil)
+		h.q.until(t, "the tooltip", func() bool { return h.ui.tips.box.Visible() })
+		if h.ui.tips.label.Text != l.Text {
+			t.Fatalf("tooltip %q, want %q", h.ui.tips.label.Text, l.Text)
+		}
+		if r := rectOf(h.ui.tips.box); !r.inside(rectOf(h.ui.tips.layer)) {
+			t.Fatalf("tooltip %v leaves the window", r)
+		}
+		l.MouseOut()
+		if h.ui.tips.box.Visible() {
+			t.Fatal("the tooltip stays after the pointer left")
+		}
+	}
+
+	h.ui.replaceProfile(0, profile("Gate"))
+	h.ui.bg.Wait()
+	h.win.Resize(fyne.NewSize(1280, 800))
+	h.q.drain()
+	tl = h.ui.cams[0].tile
+	if tl.name.cut() || tl.name.tipText() != "" {
+		t.Fatalf("a short name %q (%v) has a tooltip", tl.name.Text, tl.name.Size())
+	}
+}
+
+func (r rect) pos() fyne.Position { return fyne.NewPos(r.x+r.w/2, r.y+r.h/2) }

@@ -1,0 +1,122 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ScanReport is what a rescan changed.
+type ScanReport struct {
+	Files   int // segment files found
+	Added   int // files the index did not know (new, or added by hand)
+	Updated int // known files that changed since they were read
+	Removed int // rows whose file is gone (deleted by hand)
+	Skipped int // files that are not readable recordings
+}
+
+// Rescan brings the index in step with the files under Root: files it
+// does not know or that changed (size, modification time) are read
+// again, rows whose file is gone are dropped. It reads boxes, never
+// decodes.
+func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
+	var rep ScanReport
+	type known struct{ bytes, mtime int64 }
+	rows, err := ix.db.QueryContext(ctx, "SELECT path, bytes, mtime_ns FROM segments")
+	if err != nil {
+		return rep, fmt.Errorf("library: %w", err)
+	}
+	have := map[string]known{}
+	for rows.Next() {
+		var p string
+		var k known
+		if err := rows.Scan(&p, &k.bytes, &k.mtime); err != nil {
+			rows.Close()
+			return rep, fmt.Errorf("library: %w", err)
+		}
+		have[p] = k
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, fmt.Errorf("library: %w", err)
+	}
+
+	tx, err := ix.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("library: %w", err)
+	}
+	defer tx.Rollback()
+	seen := map[string]bool{}
+	cams, err := os.ReadDir(ix.Root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return rep, fmt.Errorf("library: %w", err)
+	}
+	for _, cam := range cams {
+		if !cam.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(ix.Root, cam.Name()))
+		if err != nil {
+			return rep, fmt.Errorf("library: %w", err)
+		}
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+			if f.IsDir() || !strings.HasSuffix(strings.ToLower(f.Name()), ".mp4") {
+				continue
+			}
+			p := filepath.Join(ix.Root, cam.Name(), f.Name())
+			info, err := f.Info()
+			if err != nil {
+				continue // deleted while scanning
+			}
+			rep.Files++
+			seen[p] = true
+			k, ok := have[p]
+			if ok && k.bytes == info.Size() && k.mtime == info.ModTime().UnixNano() {
+				continue
+			}
+			s, mtime, err := probe(p)
+			if err != nil {
+				rep.Skipped++
+				log.Printf("library: rescan: %s: skipped: %v", cam.Name(), err)
+				continue
+			}
+			if err := upsert(ctx, tx, s, mtime); err != nil {
+				return rep, err
+			}
+			if ok {
+				rep.Updated++
+			} else {
+				rep.Added++
+			}
+		}
+	}
+	for p := range have {
+		if seen[p] || ix.isOpen(p) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM segments WHERE path = ?", p); err != nil {
+			return rep, fmt.Errorf("library: %w", err)
+		}
+		rep.Removed++
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("library: %w", err)
+	}
+	return rep, nil
+}
+
+// Rebuild forgets every segment and reads all files again.
+func (ix *Index) Rebuild(ctx context.Context) (ScanReport, error) {
+	if _, err := ix.db.ExecContext(ctx, "DELETE FROM segments"); err != nil {
+		return ScanReport{}, fmt.Errorf("library: %w", err)
+	}
+	return ix.Rescan(ctx)
+}

@@ -1,0 +1,132 @@
+package library
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/recorder"
+)
+
+// audioRate is the sample rate of the test recordings' AAC track.
+const audioRate = 16000
+
+// recording is a camera recorded by the real recorder from synthetic
+// units: the demo clip's frames (and AAC made by ffmpeg) stamped as if
+// they arrived from start on, without waiting for real time.
+type recording struct {
+	dir, camera string
+	start       time.Time
+	files       []string // finished segments, oldest first
+	opened      []string // in the order the recorder opened them
+}
+
+var (
+	clipOnce sync.Once
+	demo     *democam.Clip
+	clipErr  error
+)
+
+func demoClip(t testing.TB) *democam.Clip {
+	clipOnce.Do(func() { demo, clipErr = democam.DefaultClip() })
+	if clipErr != nil {
+		t.Fatal(clipErr)
+	}
+	return demo
+}
+
+// aacUnits encodes seconds of a tone to AAC with ffmpeg and splits the
+// ADTS stream into access units; it returns them with their
+// AudioSpecificConfig.
+func aacUnits(t testing.TB, dir string, seconds int) ([][]byte, []byte) {
+	t.Helper()
+	p := fftest.Make(t, filepath.Join(dir, "tone.aac"), "-f", "lavfi", "-i",
+		"sine=frequency=440:sample_rate="+strconv.Itoa(audioRate), "-t", strconv.Itoa(seconds),
+		"-c:a", "aac", "-ac", "1", "-f", "adts")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p)
+	var aus [][]byte
+	var cfg []byte
+	for len(b) >= 7 {
+		if b[0] != 0xff || b[1]&0xf0 != 0xf0 {
+			t.Fatal("not an ADTS stream")
+		}
+		hdr := 7
+		if b[1]&1 == 0 {
+			hdr = 9 // with CRC
+		}
+		n := int(b[3]&3)<<11 | int(b[4])<<3 | int(b[5])>>5
+		if cfg == nil {
+			obj, freq, ch := b[2]>>6+1, b[2]>>2&0xf, (b[2]&1)<<2|b[3]>>6
+			cfg = []byte{obj<<3 | freq>>1, freq<<7 | ch<<3}
+		}
+		aus = append(aus, append([]byte(nil), b[hdr:n]...))
+		b = b[n:]
+	}
+	return aus, cfg
+}
+
+// record records d of the demo clip as camera under dir, in segments of
+// seg, as if it started at start. With audio, an AAC track goes along.
+func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *recording {
+	t.Helper()
+	c := demoClip(t)
+	rec := &recording{dir: dir, camera: camera, start: start}
+	var mu sync.Mutex
+	r := &recorder.Recorder{Dir: dir, Camera: camera, Segment: seg, Duration: d,
+		OnSegment: func(p string, _ time.Duration) {
+			mu.Lock()
+			rec.files = append(rec.files, p)
+			mu.Unlock()
+		},
+		OnError: func(err error) { t.Errorf("recording: %v", err) },
+	}
+	vt := &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: c.SPS, PPS: c.PPS,
+		Width: c.Width, Height: c.Height, FPS: c.FPS()}
+	tracks := []*player.Track{vt}
+	var aus [][]byte
+	var at *player.Track
+	if audio {
+		var cfg []byte
+		aus, cfg = aacUnits(t, t.TempDir(), int(d/time.Second)+2)
+		at = &player.Track{Codec: player.CodecAAC, ClockRate: audioRate, SampleRate: audioRate, Channels: 1, AACConfig: cfg}
+		tracks = append(tracks, at)
+	}
+	r.OnStream(tracks)
+	// The clip's DTS start before 0 with B-frames: arrivals count from
+	// the earliest.
+	dts0 := c.Frames[0].DTS
+	ai := 0
+	limit := int64(d/time.Millisecond)*90 + 90000 // a second past the limit: the recorder stops itself
+	for loop := int64(0); ; loop++ {
+		for _, fr := range c.Frames {
+			dts := loop*c.Duration + fr.DTS - dts0
+			if dts > limit {
+				r.OnStreamEnd(nil)
+				sort.Strings(rec.files)
+				return rec
+			}
+			arrival := start.Add(time.Duration(dts) * time.Second / 90000)
+			// Audio up to this frame's arrival, on the same RTP timeline.
+			for ; audio && ai < len(aus); ai++ {
+				apts := int64(ai) * 1024
+				if apts*90000/audioRate > dts+dts0 {
+					break
+				}
+				r.OnUnit(&player.Unit{Track: at, Data: [][]byte{aus[ai]}, PTS: apts, Arrival: arrival, Key: true})
+			}
+			r.OnUnit(&player.Unit{Track: vt, Data: fr.NALUs, PTS: loop*c.Duration + fr.PTS,
+				Arrival: arrival, Key: fr.Key})
+		}
+	}
+}

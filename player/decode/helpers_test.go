@@ -1,0 +1,61 @@
+package decode
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/player"
+)
+
+func startDemo(t *testing.T, s *democam.Server) *democam.Server {
+	t.Helper()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// watch starts s with a decoder scaling to 640x360 and returns the
+// decoder; the session is closed when the test ends.
+func watch(t *testing.T, s *player.Session) *Decoder {
+	t.Helper()
+	dec := &Decoder{Slot: NewFrameSlot()}
+	dec.SetOutputSize(640, 360)
+	if s.Logf == nil {
+		s.Logf = t.Logf
+	}
+	s.AddSink(dec, 0)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return dec
+}
+
+// benchClipEnv names an H.264 file (MP4 or Annex-B) the benchmarks use
+// instead of the built-in 720p demo clip: `make bench` sets it to its
+// 1080p30 camera clip.
+const benchClipEnv = "CAMDECK_BENCH_CLIP"
+
+// benchClip loads the clip of the decoding benchmarks.
+func benchClip(b *testing.B) *democam.Clip {
+	b.Helper()
+	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return clip
+}
+
+// benchTrack describes a clip as the session would from its SDP.
+func benchTrack(clip *democam.Clip) *player.Track {
+	return &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
+		Width: clip.Width, Height: clip.Height}
+}
+
+func clipName(c *democam.Clip) string {
+	return strconv.Itoa(c.Width) + "x" + strconv.Itoa(c.Height)
+}

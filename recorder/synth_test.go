@@ -1,0 +1,183 @@
+package recorder
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/player"
+)
+
+// synth drives a Recorder with the demo clip's frames as units, without a
+// network: arrival times are made up, PTS follow the clip (or a test's
+// rule), and the files are read back with mediacommon's fMP4 reader.
+type synth struct {
+	t     *testing.T
+	rec   *Recorder
+	clip  *democam.Clip
+	track *player.Track
+	t0    time.Time // arrival of the first frame
+	fps   float64
+	n     int // frames fed so far
+
+	mu      sync.Mutex
+	opened  []string
+	opens   []time.Time
+	done    []string
+	errs    []error
+	limited int
+}
+
+func newSynth(t *testing.T, rec *Recorder) *synth {
+	t.Helper()
+	clip, err := democam.DefaultClip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &synth{t: t, rec: rec, clip: clip, fps: clip.FPS(), t0: time.Now()}
+	s.track = &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
+		Width: clip.Width, Height: clip.Height, FPS: clip.FPS()}
+	if rec.Dir == "" {
+		rec.Dir = t.TempDir()
+	}
+	if rec.Camera == "" {
+		rec.Camera = "cam"
+	}
+	rec.OnSegmentOpen = func(path string, start time.Time) {
+		s.mu.Lock()
+		s.opened, s.opens = append(s.opened, path), append(s.opens, start)
+		s.mu.Unlock()
+	}
+	rec.OnSegment = func(path string, _ time.Duration) {
+		s.mu.Lock()
+		s.done = append(s.done, path)
+		s.mu.Unlock()
+	}
+	rec.OnError = func(err error) {
+		s.mu.Lock()
+		s.errs = append(s.errs, err)
+		s.mu.Unlock()
+	}
+	rec.OnLimit = func() {
+		s.mu.Lock()
+		s.limited++
+		s.mu.Unlock()
+	}
+	t.Cleanup(rec.Close)
+	rec.OnStream([]*player.Track{s.track})
+	return s
+}
+
+// arrival is when frame i arrives: at the clip's frame rate from t0.
+func (s *synth) arrival(i int) time.Time {
+	return s.t0.Add(time.Duration(float64(i) * float64(time.Second) / s.fps))
+}
+
+// unit is frame i of the looped clip, with its PTS and arrival.
+func (s *synth) unit(i int) *player.Unit {
+	k, loop := i%len(s.clip.Frames), int64(i/len(s.clip.Frames))
+	fr := &s.clip.Frames[k]
+	return &player.Unit{Track: s.track, Data: fr.NALUs, PTS: fr.PTS + loop*s.clip.Duration,
+		Arrival: s.arrival(i), Key: fr.Key}
+}
+
+// feed delivers the next n frames.
+func (s *synth) feed(n int) {
+	for range n {
+		s.rec.OnUnit(s.unit(s.n))
+		s.n++
+	}
+}
+
+// files lists the camera's recordings, oldest first.
+func (s *synth) files() []string {
+	m, _ := filepath.Glob(filepath.Join(s.rec.Dir, s.rec.Camera, "*.mp4"))
+	sort.Strings(m)
+	return m
+}
+
+func (s *synth) errors() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]error(nil), s.errs...)
+}
+
+// readParts reads a recording with mediacommon: its init and its parts
+// (the prft boxes in front of them are skipped).
+func readParts(t *testing.T, file string) (*fmp4.Init, fmp4.Parts) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := readBoxes(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	var init fmp4.Init
+	var parts fmp4.Parts
+	off := 0
+	for i, b := range top {
+		size := 8 + len(b.body)
+		switch b.typ {
+		case "moov":
+			if err := init.Unmarshal(bytes.NewReader(data[:off+size])); err != nil {
+				t.Fatalf("%s: init: %v", file, err)
+			}
+		case "moof":
+			if i+1 >= len(top) || top[i+1].typ != "mdat" {
+				t.Fatalf("%s: a moof without its mdat", file)
+			}
+			end := off + size + 8 + len(top[i+1].body)
+			var ps fmp4.Parts
+			if err := ps.Unmarshal(data[off:end]); err != nil {
+				t.Fatalf("%s: part at %d: %v", file, off, err)
+			}
+			parts = append(parts, ps...)
+		}
+		off += size
+	}
+	return &init, parts
+}
+
+// videoSamples flattens the video track's samples with their decode times.
+type timedSample struct {
+	dts int64
+	*fmp4.Sample
+}
+
+func videoSamples(parts fmp4.Parts) []timedSample {
+	var out []timedSample
+	for _, p := range parts {
+		for _, tr := range p.Tracks {
+			if tr.ID != 1 {
+				continue
+			}
+			dts := int64(tr.BaseTime)
+			for _, s := range tr.Samples {
+				out = append(out, timedSample{dts, s})
+				dts += int64(s.Duration)
+			}
+		}
+	}
+	return out
+}
+
+// waitFor polls cond until it holds or within passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
