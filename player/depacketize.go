@@ -1,6 +1,7 @@
 package player
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/pion/rtp"
@@ -12,6 +13,19 @@ type depacketizer struct {
 	track  *Track
 	decode func(*rtp.Packet) ([][]byte, error)
 	isKey  func([][]byte) bool
+	// startsAU, for H.264 and H.265, tells whether a NAL unit begins a new
+	// access unit when one with a picture is pending. Units are then
+	// assembled here from the NAL units of each packet, ended by the
+	// marker bit, a new access unit, or a new RTP time: cameras that send
+	// every packet with one timestamp, or no marker, still give one unit
+	// per frame.
+	startsAU func(nalu []byte) bool
+
+	pending    [][]byte // NAL units of the access unit being assembled
+	pendingPic bool     // pending holds a picture (VCL NAL unit)
+	owned      int      // pending[:owned] are copies, not the network's buffers
+	pendingPTS int64
+	pendingTS  uint32
 
 	// Loss of this track: only its own reading goroutine touches these.
 	seqKnown bool
@@ -37,6 +51,9 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 		d.gap = true // packets in between were lost (the reorderer has put them in order)
 	}
 	d.seqKnown, d.nextSeq = true, pkt.SequenceNumber+1
+	if d.startsAU != nil {
+		return d.pushNALUs(pkt, pts)
+	}
 	data, err := d.decode(pkt)
 	if err != nil {
 		for _, e := range needMore {
@@ -55,6 +72,10 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 	if len(data) == 0 {
 		return nil, nil
 	}
+	return d.unit(data, pts), nil
+}
+
+func (d *depacketizer) unit(data [][]byte, pts int64) *Unit {
 	un := &Unit{
 		Track:     d.track,
 		Data:      copyData(data),
@@ -63,7 +84,91 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 		AfterLoss: d.gap,
 	}
 	d.gap = false
-	return un, nil
+	return un
+}
+
+// pushNALUs assembles H.264 and H.265 access units from NAL units.
+func (d *depacketizer) pushNALUs(pkt *rtp.Packet, pts int64) (*Unit, error) {
+	p := *pkt
+	p.Marker = true // so the codec's decoder hands over each packet's NAL units
+	nalus, err := d.decode(&p)
+	if err != nil {
+		for _, e := range needMore {
+			if errors.Is(err, e) {
+				return nil, nil
+			}
+		}
+		for _, e := range midUnit {
+			if errors.Is(err, e) {
+				return nil, nil
+			}
+		}
+		d.gap = true
+		return nil, errBadPacket
+	}
+	var out *Unit
+	for i, n := range nalus {
+		if len(n) == 0 {
+			continue
+		}
+		if len(d.pending) > 0 && (i == 0 && pkt.Timestamp != d.pendingTS || d.pendingPic && d.startsAU(n)) {
+			if out == nil {
+				out = d.unit(d.pending, d.pendingPTS)
+			}
+			d.pending, d.pendingPic, d.owned = d.pending[:0], false, 0
+		}
+		if len(d.pending) == 0 {
+			d.pendingPTS, d.pendingTS = pts, pkt.Timestamp
+		}
+		d.pending = append(d.pending, n)
+		d.pendingPic = d.pendingPic || d.isPicture(n)
+	}
+	if pkt.Marker && len(d.pending) > 0 && out == nil {
+		out = d.unit(d.pending, d.pendingPTS)
+		d.pending, d.pendingPic, d.owned = d.pending[:0], false, 0
+	}
+	// What waits for the next packet must outlive this one's buffer.
+	for ; d.owned < len(d.pending); d.owned++ {
+		d.pending[d.owned] = bytes.Clone(d.pending[d.owned])
+	}
+	return out, nil
+}
+
+// isPicture tells a VCL NAL unit (a slice) from parameter sets and SEI.
+func (d *depacketizer) isPicture(n []byte) bool {
+	if d.track.Codec == CodecH265 {
+		return len(n) >= 2 && (n[0]>>1)&0x3f < 32
+	}
+	t := n[0] & 0x1f
+	return t >= 1 && t <= 5
+}
+
+// h264StartsAU: an access unit delimiter, SEI, parameter sets, or the
+// first slice of a picture (first_mb_in_slice is 0, coded as a single 1
+// bit) begin a new access unit (H.264 7.4.1.2.3).
+func h264StartsAU(n []byte) bool {
+	switch t := n[0] & 0x1f; {
+	case t == 6, t == 7, t == 8, t == 9, t >= 14 && t <= 18:
+		return true
+	case t >= 1 && t <= 5:
+		return len(n) >= 2 && n[1]&0x80 != 0
+	}
+	return false
+}
+
+// h265StartsAU: the same for H.265 (7.4.2.4.4): VPS, SPS, PPS, AUD,
+// prefix SEI, reserved types, or a slice with first_slice_segment_in_pic_flag.
+func h265StartsAU(n []byte) bool {
+	if len(n) < 3 {
+		return false
+	}
+	switch t := (n[0] >> 1) & 0x3f; {
+	case t >= 32 && t <= 35, t == 39, t >= 41 && t <= 44, t >= 48 && t <= 55:
+		return true
+	case t < 32:
+		return n[2]&0x80 != 0
+	}
+	return false
 }
 
 // copyData copies the parts of a unit into one allocation: the packet

@@ -99,7 +99,7 @@ func classify(camera string, err error) *Error {
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, ErrTimeout):
-		e.Kind = ErrTimeout
+		e.Kind, e.Detail = ErrTimeout, strings.TrimSuffix(e.Detail, ": "+ErrTimeout.Error())
 	case errors.Is(err, ErrEnded):
 		e.Kind, e.Detail = ErrEnded, ""
 	case errors.Is(err, errRefusesTCP):
@@ -135,8 +135,15 @@ func classify(camera string, err error) *Error {
 		e.Kind, e.Detail = ErrUnreachable, "timed out"
 	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		e.Kind, e.Detail = ErrUnreachable, "connection closed by the camera"
-	default:
+	case errors.As(err, new(*net.OpError)), errors.Is(err, net.ErrClosed):
 		e.Kind = ErrUnreachable
+	case errors.Is(err, ErrInvalidReply):
+		e.Kind, e.Detail = ErrInvalidReply, strings.TrimPrefix(e.Detail, ErrInvalidReply.Error()+": ")
+	default:
+		// Not the network failing: what the camera said could not be
+		// read (a bad status line, a body too large, an unreadable SDP
+		// or header). gortsplib gives these no types of their own.
+		e.Kind = ErrInvalidReply
 	}
 	return e
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
+
+	"github.com/camdeck/camdeck/internal/democam"
 )
 
 // eventSink records what a session delivers: units, stream starts and
@@ -220,4 +222,17 @@ func TestRefusedTCP(t *testing.T) {
 			t.Fatalf("err %v, want a permanent refusal with the hint", err)
 		}
 	})
+}
+
+// TestUDPReadBuffer: each UDP socket of the session has at least the
+// 1 MiB receive buffer a large keyframe's burst needs (the system
+// default, about 208 KB, loses packets of a 170 KB keyframe).
+func TestUDPReadBuffer(t *testing.T) {
+	t.Parallel()
+	srv := startDemo(t, &democam.Server{})
+	w := watch(t, &Session{URL: srv.URL(), Transport: TransportUDP})
+	w.waitFrames(t, 5, 15*time.Second)
+	if st := w.sess.Stats(); st.Transport != "udp" || st.UDPReadBuffer < udpReadBuffer {
+		t.Fatalf("transport %s, UDP read buffer %d bytes, want at least %d", st.Transport, st.UDPReadBuffer, udpReadBuffer)
+	}
 }

@@ -97,8 +97,11 @@ func TestRawRTPLoss(t *testing.T) {
 	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := watch(t, &Session{URL: sdp})
-	time.Sleep(200 * time.Millisecond) // let the session bind the port
+	bound := newEventSink(false)
+	s := &Session{URL: sdp}
+	s.AddSink(bound, 0)
+	w := watch(t, s)
+	<-bound.streams // the session has bound the port
 
 	conn, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
@@ -131,13 +134,13 @@ func TestRawRTPLoss(t *testing.T) {
 		}
 		time.Sleep(time.Until(start.Add(time.Duration(i+1) * 40 * time.Millisecond)))
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Frames 0-59 and 100-149: 60-99 wait for the keyframe at 100.
+	w.waitFrames(t, 60+50, 30*time.Second)
 	st, ds := w.sess.Stats(), w.dec.Stats()
 	if st.PacketsLost != 1 {
 		t.Fatalf("%d packets counted lost, want 1", st.PacketsLost)
 	}
-	// Frames 60-99 wait for the keyframe at 100: about 40 fewer frames.
-	if ds.Frames < 100 || ds.Frames > 115 {
+	if ds.Frames != 60+50 {
 		t.Fatalf("%d frames delivered of 150 sent with a GOP skipped", ds.Frames)
 	}
 }

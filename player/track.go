@@ -23,10 +23,18 @@ type mediaTrack struct {
 	depack *depacketizer
 }
 
+// maxMedias bounds the media sections of an SDP: cameras offer one to
+// four (video, a sub-stream, audio, metadata); hundreds are an attack or a
+// bug, and each would cost a SETUP.
+const maxMedias = 16
+
 // selectTracks picks from an SDP the first video track camdeck decodes and
 // the first audio track it records. A stream with neither is unsupported;
 // the error names what it offered.
 func selectTracks(desc *description.Session) ([]*mediaTrack, error) {
+	if n := len(desc.Medias); n > maxMedias {
+		return nil, fmt.Errorf("%w: the SDP has %d media sections", ErrInvalidReply, n)
+	}
 	var video, audio *mediaTrack
 	var offered []string
 	for _, m := range desc.Medias {
@@ -76,7 +84,9 @@ func newTrack(f format.Format) (*depacketizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newDepacketizer(t, dec.Decode, h264.IsRandomAccess), nil
+		d := newDepacketizer(t, dec.Decode, h264.IsRandomAccess)
+		d.startsAU = h264StartsAU
+		return d, nil
 
 	case *format.H265:
 		t := &Track{Codec: CodecH265, ClockRate: f.ClockRate(), VPS: f.VPS, SPS: f.SPS, PPS: f.PPS}
@@ -85,7 +95,9 @@ func newTrack(f format.Format) (*depacketizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newDepacketizer(t, dec.Decode, h265.IsRandomAccess), nil
+		d := newDepacketizer(t, dec.Decode, h265.IsRandomAccess)
+		d.startsAU = h265StartsAU
+		return d, nil
 
 	case *format.MJPEG:
 		t := &Track{Codec: CodecMJPEG, ClockRate: f.ClockRate()}

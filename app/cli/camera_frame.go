@@ -13,8 +13,9 @@ import (
 )
 
 // firstFrame connects once and waits for the first decoded frame at the
-// stream's full size. The session is closed when it returns.
-func firstFrame(ctx context.Context, sess *player.Session, timeout time.Duration) (*decode.Frame, *player.StateChange, time.Duration, error) {
+// stream's full size, then for each of more (at most 3 s). The session is
+// closed when it returns.
+func firstFrame(ctx context.Context, sess *player.Session, timeout time.Duration, more ...<-chan struct{}) (*decode.Frame, *player.StateChange, time.Duration, error) {
 	dec := &decode.Decoder{Slot: decode.NewFrameSlot()}
 	sess.Once = true
 	var live *player.StateChange
@@ -44,7 +45,18 @@ func firstFrame(ctx context.Context, sess *player.Session, timeout time.Duration
 			live = &c
 		case <-dec.Slot.Ready():
 			if f := dec.Slot.Take(); f != nil {
-				return f, live, time.Since(start), nil
+				took := time.Since(start)
+				// A bound on what the caller wants to see after the frame.
+				after := time.NewTimer(3 * time.Second)
+				defer after.Stop()
+				for _, m := range more {
+					select {
+					case <-m:
+					case <-after.C:
+					case <-ctx.Done():
+					}
+				}
+				return f, live, took, nil
 			}
 		case <-sess.Done():
 			err := sess.Wait()

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"sort"
@@ -68,6 +69,9 @@ func Main(args []string, env *Env) int {
 		printUsage(env.Stderr)
 		return 2
 	}
+	// The engine's log lines (player:, recorder:) look like every other
+	// line on stderr: no timestamp of their own.
+	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := cmd.run(ctx, env, args[1:])

@@ -6,6 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 func init() {
@@ -52,7 +57,9 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	frame, live, ttff, err := firstFrame(ctx, sess, cf.timeout)
+	rate := newFrameRate()
+	sess.AddSink(rate, 0)
+	frame, live, ttff, err := firstFrame(ctx, sess, cf.timeout, rate.done)
 	if err != nil {
 		return err
 	}
@@ -68,6 +75,9 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 				typ = "video"
 				// The decoded frame is the truth when the SDP had no SPS.
 				t.Width, t.Height = frame.SourceWidth, frame.SourceHeight
+				if t.FPS == 0 { // MJPEG, or an SPS without timing
+					t.FPS = rate.fps()
+				}
 			}
 			rep.Tracks = append(rep.Tracks, trackEntry{Type: typ, Codec: t.Codec.String(), Profile: t.Profile,
 				Width: t.Width, Height: t.Height, FPS: t.FPS, SampleRate: t.SampleRate, Channels: t.Channels})
@@ -86,4 +96,71 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "  %-12s %d ms\n", "first frame:", rep.FirstFrameMS)
 	return nil
+}
+
+// rateUnits is how many frames measure a stream's rate from its
+// timestamps when nothing declares it: a few tenths of a second of video.
+const rateUnits = 10
+
+// frameRate measures the frame rate of a stream that does not declare one
+// (MJPEG) from the RTP times of its first video units. done is closed when
+// it has enough, or at once when the stream declares its rate.
+type frameRate struct {
+	done chan struct{}
+
+	mu     sync.Mutex
+	clock  int
+	pts    []int64
+	closed bool
+}
+
+func newFrameRate() *frameRate { return &frameRate{done: make(chan struct{})} }
+
+func (r *frameRate) finish() {
+	if !r.closed {
+		r.closed = true
+		close(r.done)
+	}
+}
+
+// OnStream implements player.Sink.
+func (r *frameRate) OnStream(tracks []*player.Track) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	v := player.VideoTrack(tracks)
+	if v == nil || v.FPS > 0 {
+		r.finish()
+		return
+	}
+	r.clock = v.ClockRate
+}
+
+// OnUnit implements player.Sink.
+func (r *frameRate) OnUnit(u *player.Unit) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !u.Track.Codec.IsVideo() || r.closed {
+		return
+	}
+	r.pts = append(r.pts, u.PTS)
+	if len(r.pts) >= rateUnits {
+		r.finish()
+	}
+}
+
+// OnStreamEnd implements player.Sink.
+func (r *frameRate) OnStreamEnd(error) {}
+
+// fps is the rate the timestamps give, to 0.01 fps; 0 if unknown.
+func (r *frameRate) fps() float64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pts) < 2 || r.clock == 0 {
+		return 0
+	}
+	lo, hi := slices.Min(r.pts), slices.Max(r.pts) // B-frames come out of order
+	if hi == lo {
+		return 0 // constant timestamps say nothing
+	}
+	return math.Round(float64(len(r.pts)-1)*float64(r.clock)/float64(hi-lo)*100) / 100
 }

@@ -144,6 +144,9 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 				lastErr = s.Err.Error()
 				printf(stderr, "%s (retrying)\n", oneLine(s.Err))
 			case s.State == player.StateLive:
+				if lastErr != "" {
+					printf(stderr, "%s: live again\n", name)
+				}
 				lastErr = ""
 			}
 		}

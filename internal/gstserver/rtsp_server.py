@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """An independent RTSP server for interop tests: GStreamer's gst-rtsp-server
-serving the tracks of an MP4 file on 127.0.0.1.
+serving the tracks of an MP4 file on 127.0.0.1, or a raw H.264 stream
+(FILE.264 or FILE.h264).
 
 Parameter sets come from the MP4's sample entry and are sent only in the
 SDP (sprop-parameter-sets), never in-band, as some cameras do.
@@ -32,8 +33,14 @@ def main():
     audio = len(sys.argv) > 4 and sys.argv[4] == "aac"
     Gst.init(None)
 
-    launch = '( filesrc location="%s" ! qtdemux name=d d.video_0 ! queue ! %s' % (
-        sys.argv[1].replace('"', '\\"'), VIDEO[video])
+    location = sys.argv[1].replace('"', '\\"')
+    if sys.argv[1].endswith((".264", ".h264")):
+        # A raw Annex B stream has no timestamps: gst-rtsp-server stamps
+        # every packet alike, as some broken cameras do.
+        launch = '( filesrc location="%s" ! %s' % (location, VIDEO[video])
+    else:
+        launch = '( filesrc location="%s" ! qtdemux name=d d.video_0 ! queue ! %s' % (
+            location, VIDEO[video])
     if audio:
         launch += " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97"
     launch += " )"

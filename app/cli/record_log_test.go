@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/pion/rtp"
+
+	"github.com/camdeck/camdeck/internal/democam"
+)
+
+// TestRecordLiveAgain: after `(retrying)` lines, the camera coming back
+// is said too.
+func TestRecordLiveAgain(t *testing.T) {
+	srv := demo(t, &democam.Server{DropAfter: 2 * time.Second})
+	code, _, errOut := run("record", "--out", t.TempDir(), "--duration", "6s", "cam="+srv.URL())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	retry := strings.Index(errOut, "(retrying)")
+	if retry < 0 || !strings.Contains(errOut[retry:], "cam: live again") {
+		t.Fatalf("stderr %q: want a live again line after (retrying)", errOut)
+	}
+}
+
+// TestRecordLogLinesHaveNoTimestamp: the engine's log lines (here, a
+// packet the depacketizer rejects) look like every other stderr line.
+func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
+	clip, err := democam.DefaultClip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.LocalAddr().(*net.UDPAddr).Port
+	l.Close()
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
+	sdp := filepath.Join(t.TempDir(), "cam.sdp")
+	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
+		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
+		port, f.FMTP()["sprop-parameter-sets"])
+	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startRecord(t, "--out", t.TempDir(), "--duration", "3s", "cam="+sdp)
+
+	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	enc, err := f.CreateEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq uint16
+	for i := 0; i < 200 && p.cmd.ProcessState == nil; i++ {
+		fr := clip.Frames[i%50]
+		au := fr.NALUs
+		if fr.Key {
+			au = append([][]byte{clip.SPS, clip.PPS}, au...)
+		}
+		pkts, err := enc.Encode(au)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 5 { // an STAP-B, which no camera should send
+			pkts = append(pkts, &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96}, Payload: []byte{25, 0, 0}})
+		}
+		for _, pk := range pkts {
+			pk.SequenceNumber, pk.Timestamp = seq, uint32(i*3600)
+			seq++
+			b, _ := pk.Marshal()
+			_, _ = c.Write(b)
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
+	_ = p.cmd.Wait()
+	stderr := p.stderr.String()
+	if !strings.Contains(stderr, "player: cam: ") {
+		t.Fatalf("stderr %q: want a player: line about the bad packet", stderr)
+	}
+	stamp := regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d`)
+	if stamp.MatchString(stderr) {
+		t.Fatalf("stderr %q: a line with a timestamp prefix", stderr)
+	}
+}
