@@ -40,9 +40,21 @@ type Session struct {
 	// Once makes the session end after its first connection, successful
 	// or not; Wait returns why.
 	Once bool
-	// TLSVerify checks the certificate of rtsps:// cameras. It is off by
-	// default because nearly every camera presents a self-signed one.
+	// TLSVerify checks that the certificate of an rtsps:// camera chains
+	// to a trusted CA and names its host. It is off by default because
+	// nearly every camera presents a self-signed one: TLSFingerprint is
+	// how those are trusted.
 	TLSVerify bool
+	// TLSFingerprint is the SHA-256 fingerprint (see Fingerprint) the
+	// certificate of an rtsps:// camera must have; another one fails the
+	// session with a *CertificateError. Empty trusts the first
+	// certificate seen, as ssh does: OnCertificate tells which, to store,
+	// and the session's reconnections must meet it again.
+	TLSFingerprint string
+	// OnCertificate is called, from the session's goroutine, with the
+	// fingerprint of the certificate of each rtsps:// connection that
+	// went live. It must not block.
+	OnCertificate func(fingerprint string)
 	// OnState is called on every change of state, from the session's
 	// goroutine. It must not block.
 	OnState func(StateChange)
@@ -82,6 +94,13 @@ func (s *Session) Start() error {
 	}
 	if s.Logf == nil {
 		s.Logf = log.Printf
+	}
+	if s.TLSFingerprint != "" {
+		fp, err := ParseFingerprint(s.TLSFingerprint)
+		if err != nil {
+			return &Error{Camera: s.Name, Kind: ErrTLS, Detail: err.Error(), Cause: err}
+		}
+		s.TLSFingerprint = fp
 	}
 	if _, err := s.newSource(); err != nil {
 		return err

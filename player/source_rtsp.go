@@ -2,7 +2,6 @@ package player
 
 import (
 	"context"
-	"crypto/tls"
 	"net/url"
 	"sync/atomic"
 
@@ -18,7 +17,7 @@ type rtspSource struct {
 	url *url.URL
 }
 
-func (r *rtspSource) run(ctx context.Context, up *uplink) error {
+func (r *rtspSource) run(ctx context.Context, up *uplink) (err error) {
 	s := r.s
 	u, err := base.ParseURL(r.url.String())
 	if err != nil {
@@ -57,8 +56,16 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 	case TransportMulticast:
 		c.Transport = ptr(gortsplib.TransportUDPMulticast)
 	}
+	certs := &certCheck{want: s.TLSFingerprint}
 	if u.Scheme == "rtsps" {
-		c.TLSConfig = &tls.Config{InsecureSkipVerify: !s.TLSVerify} //nolint:gosec // cameras use self-signed certificates; see TLSVerify
+		c.TLSConfig = certs.config(s.TLSVerify)
+		defer func() {
+			// The handshake's error reaches us in gortsplib's words: say
+			// why in ours.
+			if _, mismatch := certs.seen(); mismatch != nil && ctx.Err() == nil {
+				err = mismatch
+			}
+		}()
 	}
 
 	if err := c.Start2(); err != nil {
@@ -105,6 +112,14 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 	// Mark the stream live before PLAY: packets may arrive before Play
 	// returns, and the sinks must have their tracks first.
 	up.connected(tracks, transport.Load().(string))
+	if fp, _ := certs.seen(); fp != "" {
+		if s.TLSFingerprint == "" {
+			s.TLSFingerprint = fp // reconnections must meet the same certificate
+		}
+		if s.OnCertificate != nil {
+			s.OnCertificate(fp)
+		}
+	}
 	if _, err := c.Play(nil); err != nil {
 		return err
 	}

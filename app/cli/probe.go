@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 )
 
 func init() {
@@ -20,6 +21,9 @@ type probeReport struct {
 	Transport    string       `json:"transport"`
 	Tracks       []trackEntry `json:"tracks"`
 	FirstFrameMS int64        `json:"first_frame_ms"`
+	// TLSFingerprint is the SHA-256 of an rtsps:// camera's certificate,
+	// for --tls-fingerprint.
+	TLSFingerprint string `json:"tls_fingerprint,omitempty"`
 }
 
 type trackEntry struct {
@@ -50,12 +54,15 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var fingerprint atomic.Value
+	sess.OnCertificate = func(fp string) { fingerprint.Store(fp) }
 	frame, live, ttff, err := firstFrame(ctx, sess, cf.timeout)
 	if err != nil {
 		return err
 	}
 
 	rep := probeReport{URL: sess.Name, FirstFrameMS: ttff.Milliseconds()}
+	rep.TLSFingerprint, _ = fingerprint.Load().(string)
 	var lines []string
 	if live != nil {
 		rep.Transport = live.Transport
@@ -83,5 +90,8 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, l)
 	}
 	fmt.Fprintf(env.Stdout, "  %-12s %d ms\n", "first frame:", rep.FirstFrameMS)
+	if rep.TLSFingerprint != "" {
+		fmt.Fprintf(env.Stdout, "  %-12s sha256 %s\n", "certificate:", rep.TLSFingerprint)
+	}
 	return nil
 }
