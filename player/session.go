@@ -314,6 +314,14 @@ func (u *uplink) badPacket(err error) {
 	}
 }
 
+// basicInClear warns, once per session, that the camera takes the
+// password in clear.
+func (u *uplink) basicInClear() {
+	if u.s.stats.basicClear.CompareAndSwap(false, true) {
+		u.s.Logf("camera %s accepts only Basic authentication over plain RTSP: the password crosses the network in clear", u.s.Name)
+	}
+}
+
 // unit hands a unit to every sink.
 func (u *uplink) unit(un *Unit) {
 	s := u.s

@@ -3,6 +3,7 @@ package player
 import (
 	"context"
 	"net/url"
+	"strings"
 	"sync/atomic"
 
 	"github.com/bluenviron/gortsplib/v4"
@@ -43,6 +44,9 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) (err error) {
 			up.s.stats.setTransport(string(TransportTCP))
 		},
 		OnResponse: func(res *base.Response) {
+			if u.Scheme == "rtsp" && res.StatusCode == base.StatusUnauthorized && basicOnly(res.Header["WWW-Authenticate"]) {
+				up.basicInClear()
+			}
 			if tr, ok := setupTransport(res); ok {
 				transport.Store(tr)
 			}
@@ -149,6 +153,20 @@ func setupTransport(res *base.Response) (string, bool) {
 		return string(TransportMulticast), true
 	}
 	return string(TransportUDP), true
+}
+
+// basicOnly tells whether a camera's challenges offer Basic
+// authentication and nothing stronger.
+func basicOnly(challenges base.HeaderValue) bool {
+	basic := false
+	for _, ch := range challenges {
+		scheme, _, _ := strings.Cut(strings.TrimSpace(ch), " ")
+		if !strings.EqualFold(scheme, "Basic") {
+			return false
+		}
+		basic = true
+	}
+	return basic
 }
 
 func ptr[T any](v T) *T { return &v }
