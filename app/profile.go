@@ -34,6 +34,11 @@ type Profile struct {
 	// User and Password log in to the camera.
 	User     string `json:"user,omitempty"`
 	Password string `json:"password,omitempty"`
+	// TLSFingerprint is the SHA-256 fingerprint of the certificate of an
+	// rtsps:// camera: empty until the first connection stores it (trust
+	// on first use, as ssh does); a camera presenting another is refused
+	// until the user trusts the new one.
+	TLSFingerprint string `json:"tls_fingerprint,omitempty"`
 	// Transport is tcp, udp, multicast or auto.
 	// It defaults to tcp.
 	Transport string `json:"transport,omitempty"`

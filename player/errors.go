@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -71,7 +72,8 @@ func (e *Error) Unwrap() []error {
 // something: a bad URL, or credentials the camera refuses (retrying those
 // gets accounts locked on many cameras).
 func (e *Error) Permanent() bool {
-	return e.Kind == ErrBadURL || e.Kind == ErrAuth || e.Kind == ErrTransport
+	return e.Kind == ErrBadURL || e.Kind == ErrAuth || e.Kind == ErrTransport ||
+		errors.As(e.Cause, new(*CertificateError))
 }
 
 // unsupportedError lists the codecs a stream offered instead of one we read.
@@ -118,7 +120,9 @@ func classify(camera string, err error) *Error {
 		e.Detail = fmt.Sprintf("%d %s", status.Code, status.Message)
 	case errors.As(err, new(liberrors.ErrClientAuthSetup)):
 		e.Kind = ErrAuth
-	case errors.As(err, &certErr), errors.As(err, &hostErr):
+	case errors.As(err, new(*CertificateError)):
+		e.Kind = ErrTLS
+	case errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, new(*tls.CertificateVerificationError)):
 		e.Kind = ErrTLS
 	case errors.As(err, new(liberrors.ErrClientTCPTimeout)),
 		errors.As(err, new(liberrors.ErrClientUDPTimeout)),

@@ -41,9 +41,21 @@ type Session struct {
 	// Once makes the session end after its first connection, successful
 	// or not; Wait returns why.
 	Once bool
-	// TLSVerify checks the certificate of rtsps:// cameras. It is off by
-	// default because nearly every camera presents a self-signed one.
+	// TLSVerify checks that the certificate of an rtsps:// camera chains
+	// to a trusted CA and names its host. It is off by default because
+	// nearly every camera presents a self-signed one: TLSFingerprint is
+	// how those are trusted.
 	TLSVerify bool
+	// TLSFingerprint is the SHA-256 fingerprint (see Fingerprint) the
+	// certificate of an rtsps:// camera must have; another one fails the
+	// session with a *CertificateError. Empty trusts the first
+	// certificate seen, as ssh does: OnCertificate tells which, to store,
+	// and the session's reconnections must meet it again.
+	TLSFingerprint string
+	// OnCertificate is called, from the session's goroutine, with the
+	// fingerprint of the certificate of each rtsps:// connection that
+	// went live. It must not block.
+	OnCertificate func(fingerprint string)
 	// OnState is called on every change of state, from the session's
 	// goroutine. It must not block.
 	OnState func(StateChange)
@@ -82,6 +94,13 @@ func (s *Session) Start() error {
 	}
 	if s.Logf == nil {
 		s.Logf = log.Printf
+	}
+	if s.TLSFingerprint != "" {
+		fp, err := ParseFingerprint(s.TLSFingerprint)
+		if err != nil {
+			return &Error{Camera: s.Name, Kind: ErrTLS, Detail: err.Error(), Cause: err}
+		}
+		s.TLSFingerprint = fp
 	}
 	if _, err := s.newSource(); err != nil {
 		return err
@@ -355,6 +374,14 @@ func (u *uplink) badPacket(err error) {
 	u.s.stats.badPackets.Add(1)
 	if u.s.stats.logLimit.allow() {
 		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, Escape(u.s.redact(err.Error())), u.s.stats.badPackets.Load())
+	}
+}
+
+// basicInClear warns, once per session, that the camera takes the
+// password in clear.
+func (u *uplink) basicInClear() {
+	if u.s.stats.basicClear.CompareAndSwap(false, true) {
+		u.s.Logf("camera %s accepts only Basic authentication over plain RTSP: the password crosses the network in clear", u.s.Name)
 	}
 }
 

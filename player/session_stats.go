@@ -23,6 +23,9 @@ type Stats struct {
 	BadPackets    uint64 // packets the depacketizer rejected
 	Dropped       uint64 // units dropped by slow sinks
 	Reconnects    uint64
+	// BasicInClear tells that the camera asked for Basic authentication
+	// only, over plain RTSP: the password crosses the network readable.
+	BasicInClear bool
 }
 
 // rateWindow is how far back fps and bitrate look: long enough to smooth
@@ -38,6 +41,7 @@ type counters struct {
 	packetsLost atomic.Uint64
 	badPackets  atomic.Uint64
 	reconnects  atomic.Uint64
+	basicClear  atomic.Bool
 	logLimit    rateLimit
 
 	mu        sync.Mutex
@@ -100,9 +104,10 @@ func (c *counters) videoUnit(u *Unit) {
 func (s *Session) Stats() Stats {
 	c := &s.stats
 	st := Stats{
-		PacketsLost: c.packetsLost.Load(),
-		BadPackets:  c.badPackets.Load(),
-		Reconnects:  c.reconnects.Load(),
+		PacketsLost:  c.packetsLost.Load(),
+		BadPackets:   c.badPackets.Load(),
+		Reconnects:   c.reconnects.Load(),
+		BasicInClear: c.basicClear.Load(),
 	}
 	c.mu.Lock()
 	st.Codec = c.track.Codec.String()

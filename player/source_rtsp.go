@@ -2,11 +2,11 @@ package player
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"sync/atomic"
 
 	"github.com/bluenviron/gortsplib/v4"
@@ -52,7 +52,7 @@ func (r *rtspSource) run(ctx context.Context, up *uplink) error {
 }
 
 // play connects once over the transport tr.
-func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) error {
+func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) (err error) {
 	s := r.s
 	u, err := base.ParseURL(r.url.String())
 	if err != nil {
@@ -81,6 +81,9 @@ func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) error {
 			up.s.stats.setTransport(string(TransportTCP))
 		},
 		OnResponse: func(res *base.Response) {
+			if u.Scheme == "rtsp" && res.StatusCode == base.StatusUnauthorized && basicOnly(res.Header["WWW-Authenticate"]) {
+				up.basicInClear()
+			}
 			if tr, ok := setupTransport(res); ok {
 				transport.Store(tr)
 			}
@@ -101,8 +104,16 @@ func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) error {
 	case TransportMulticast:
 		c.Transport = ptr(gortsplib.TransportUDPMulticast)
 	}
+	certs := &certCheck{want: s.TLSFingerprint}
 	if u.Scheme == "rtsps" {
-		c.TLSConfig = &tls.Config{InsecureSkipVerify: !s.TLSVerify} //nolint:gosec // cameras use self-signed certificates; see TLSVerify
+		c.TLSConfig = certs.config(s.TLSVerify)
+		defer func() {
+			// The handshake's error reaches us in gortsplib's words: say
+			// why in ours.
+			if _, mismatch := certs.seen(); mismatch != nil && ctx.Err() == nil {
+				err = mismatch
+			}
+		}()
 	}
 
 	if err := c.Start2(); err != nil {
@@ -154,6 +165,14 @@ func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) error {
 	// Mark the stream live before PLAY: packets may arrive before Play
 	// returns, and the sinks must have their tracks first.
 	up.connected(ctx, tracks, transport.Load().(string))
+	if fp, _ := certs.seen(); fp != "" {
+		if s.TLSFingerprint == "" {
+			s.TLSFingerprint = fp // reconnections must meet the same certificate
+		}
+		if s.OnCertificate != nil {
+			s.OnCertificate(fp)
+		}
+	}
 	if _, err := c.Play(nil); err != nil {
 		return err
 	}
@@ -183,6 +202,20 @@ func setupTransport(res *base.Response) (string, bool) {
 		return string(TransportMulticast), true
 	}
 	return string(TransportUDP), true
+}
+
+// basicOnly tells whether a camera's challenges offer Basic
+// authentication and nothing stronger.
+func basicOnly(challenges base.HeaderValue) bool {
+	basic := false
+	for _, ch := range challenges {
+		scheme, _, _ := strings.Cut(strings.TrimSpace(ch), " ")
+		if !strings.EqualFold(scheme, "Basic") {
+			return false
+		}
+		basic = true
+	}
+	return basic
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -17,6 +17,8 @@ type connectFlags struct {
 	user      string
 	pass      string
 	passFile  string
+	tlsFP     string
+	tlsVerify bool
 }
 
 // passEnv is the environment variable a password may come from, so that
@@ -29,6 +31,8 @@ func (c *connectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.user, "user", "", "user name, instead of the one in the URL")
 	fs.StringVar(&c.pass, "pass", "", "password, instead of the one in the URL (or $"+passEnv+", or --pass-file)")
 	fs.StringVar(&c.passFile, "pass-file", "", "read the password from the first line of this file")
+	fs.StringVar(&c.tlsFP, "tls-fingerprint", "", "rtsps: the SHA-256 fingerprint the camera's certificate must have (probe shows it)")
+	fs.BoolVar(&c.tlsVerify, "tls-verify", false, "rtsps: the certificate must chain to a trusted CA and name the host")
 }
 
 // password is the password the flags give: --pass, else the first line of
@@ -68,5 +72,6 @@ func (c *connectFlags) session(url, name string) (*player.Session, error) {
 	return &player.Session{
 		URL: url, Name: name, User: c.user, Pass: pass,
 		Transport: tr, Timeout: c.timeout,
+		TLSFingerprint: c.tlsFP, TLSVerify: c.tlsVerify,
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/player"
 )
 
 // TestPasswordSources: the password may come from --pass (with the user in
@@ -67,5 +68,34 @@ func TestNegativeDurations(t *testing.T) {
 				t.Fatalf("exit %d, %q: want 2 and one line", code, errOut)
 			}
 		})
+	}
+}
+
+// TestTLSModes: probe shows an rtsps camera's fingerprint; pinning it
+// connects, pinning another refuses naming both; --tls-verify refuses a
+// self-signed certificate.
+func TestTLSModes(t *testing.T) {
+	cfg, err := democam.SelfSigned("evil.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo(t, &democam.Server{TLSConfig: cfg})
+	fp := player.Fingerprint(cfg.Certificates[0].Certificate[0])
+	other := strings.Repeat("ab", 32)
+
+	code, out, errOut := run("probe", "--timeout", "5s", srv.URL())
+	if code != 0 || !strings.Contains(out, "certificate: sha256 "+fp) {
+		t.Fatalf("first use: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, errOut := run("probe", "--timeout", "5s", "--tls-fingerprint", fp, srv.URL()); code != 0 {
+		t.Fatalf("pinned: exit %d, %q", code, errOut)
+	}
+	code, _, errOut = run("probe", "--timeout", "5s", "--tls-fingerprint", other, srv.URL())
+	if code != 1 || !strings.Contains(errOut, "certificate changed") || !strings.Contains(errOut, fp) || !strings.Contains(errOut, other) {
+		t.Fatalf("changed: exit %d, %q", code, errOut)
+	}
+	code, _, errOut = run("probe", "--timeout", "5s", "--tls-verify", srv.URL())
+	if code != 1 || !strings.Contains(errOut, "TLS failure") {
+		t.Fatalf("verify: exit %d, %q", code, errOut)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/camdeck/camdeck/player"
 )
@@ -27,6 +28,9 @@ type probeReport struct {
 	Transport    string       `json:"transport"`
 	Tracks       []trackEntry `json:"tracks"`
 	FirstFrameMS int64        `json:"first_frame_ms"`
+	// TLSFingerprint is the SHA-256 of an rtsps:// camera's certificate,
+	// for --tls-fingerprint.
+	TLSFingerprint string `json:"tls_fingerprint,omitempty"`
 }
 
 type trackEntry struct {
@@ -59,12 +63,15 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 	}
 	rate := newFrameRate()
 	sess.AddSink(rate, 0)
+	var fingerprint atomic.Value
+	sess.OnCertificate = func(fp string) { fingerprint.Store(fp) }
 	frame, live, ttff, err := firstFrame(ctx, sess, cf.timeout, rate.done)
 	if err != nil {
 		return err
 	}
 
 	rep := probeReport{URL: sess.Name, FirstFrameMS: ttff.Milliseconds()}
+	rep.TLSFingerprint, _ = fingerprint.Load().(string)
 	var lines []string
 	if live != nil {
 		rep.Transport = live.Transport
@@ -95,6 +102,9 @@ func runProbe(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stdout, l)
 	}
 	fmt.Fprintf(env.Stdout, "  %-12s %d ms\n", "first frame:", rep.FirstFrameMS)
+	if rep.TLSFingerprint != "" {
+		fmt.Fprintf(env.Stdout, "  %-12s sha256 %s\n", "certificate:", rep.TLSFingerprint)
+	}
 	return nil
 }
 

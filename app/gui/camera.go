@@ -41,7 +41,19 @@ func (c *camera) streamConfig(url string) streamConfig {
 		url = c.ui.demo.URL()
 	}
 	tr, _ := player.ParseTransport(c.prof.Transport) // validated with the profile
-	return streamConfig{URL: url, Name: c.prof.Name, User: c.prof.User, Pass: c.prof.Password, Transport: tr}
+	return streamConfig{URL: url, Name: c.prof.Name, User: c.prof.User, Pass: c.prof.Password, Transport: tr,
+		TLSFingerprint: c.prof.TLSFingerprint, OnCertificate: c.trustOnFirstUse}
+}
+
+// trustOnFirstUse stores the fingerprint of the camera's first RTSPS
+// certificate in its profile; later connections must present the same.
+func (c *camera) trustOnFirstUse(fingerprint string) {
+	c.ui.do(func() {
+		if c.prof.TLSFingerprint == "" {
+			c.prof.TLSFingerprint = fingerprint
+			c.ui.save()
+		}
+	})
 }
 
 // start shows the camera live in its tile.

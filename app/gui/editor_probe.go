@@ -46,7 +46,7 @@ func probe(cfg streamConfig, timeout time.Duration) (string, error) {
 	slot := decode.NewFrameSlot()
 	s := &player.Session{
 		URL: cfg.URL, Name: cfg.Name, User: cfg.User, Pass: cfg.Pass, Transport: cfg.Transport,
-		Once: true, Timeout: timeout, Logf: func(string, ...any) {},
+		TLSFingerprint: cfg.TLSFingerprint, Once: true, Timeout: timeout, Logf: func(string, ...any) {},
 	}
 	s.AddSink(&decode.Decoder{Slot: slot, Threads: 1}, 0)
 	if err := s.Start(); err != nil {
@@ -63,7 +63,11 @@ func probe(cfg streamConfig, timeout time.Duration) (string, error) {
 		if st.DeclaredFPS > 0 {
 			res += fmt.Sprintf(", %.3g fps", st.DeclaredFPS)
 		}
-		return res + ", " + st.Transport, nil
+		res += ", " + st.Transport
+		if st.BasicInClear {
+			res += ". Warning: this camera accepts only Basic authentication over plain RTSP: the password crosses the network in clear"
+		}
+		return res, nil
 	case <-s.Done():
 		if err := s.Wait(); err != nil {
 			return "", err

@@ -23,6 +23,10 @@ type streamConfig struct {
 	URL, Name, User, Pass string
 	Transport             player.Transport
 	OnState               func(player.StateChange)
+	// TLSFingerprint and OnCertificate are the profile's trust of an
+	// rtsps:// camera (see player.Session).
+	TLSFingerprint string
+	OnCertificate  func(fingerprint string)
 }
 
 // openSession opens a real camera stream.
@@ -30,6 +34,7 @@ func openSession(c streamConfig) stream {
 	return &player.Session{
 		URL: c.URL, Name: c.Name, User: c.User, Pass: c.Pass,
 		Transport: c.Transport, OnState: c.OnState, Logf: log.Printf,
+		TLSFingerprint: c.TLSFingerprint, OnCertificate: c.OnCertificate,
 	}
 }
 

@@ -1,0 +1,81 @@
+package player
+
+import (
+	"crypto/tls"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/democam"
+)
+
+func evilCert(t *testing.T) (*tls.Config, string) {
+	t.Helper()
+	cfg, err := democam.SelfSigned("evil.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, Fingerprint(cfg.Certificates[0].Certificate[0])
+}
+
+// TestRTSPSTrustOnFirstUse: the first connection reports the certificate's
+// fingerprint; a session given it connects; another certificate is
+// refused at once, naming both fingerprints.
+func TestRTSPSTrustOnFirstUse(t *testing.T) {
+	cfg1, fp1 := evilCert(t)
+	cfg2, fp2 := evilCert(t)
+	first := startDemo(t, &democam.Server{TLSConfig: cfg1})
+	changed := startDemo(t, &democam.Server{TLSConfig: cfg2})
+
+	seen := make(chan string, 4)
+	s := &Session{URL: first.URL(), OnCertificate: func(fp string) { seen <- fp }}
+	w := watch(t, s)
+	w.waitFrames(t, 5, 10*time.Second)
+	select {
+	case fp := <-seen:
+		if fp != fp1 {
+			t.Fatalf("first use stored %s, want %s", fp, fp1)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no fingerprint reported")
+	}
+
+	pinned := watch(t, &Session{URL: first.URL(), TLSFingerprint: strings.ToUpper(fp1)})
+	pinned.waitFrames(t, 5, 10*time.Second)
+
+	refused := &Session{URL: changed.URL(), TLSFingerprint: fp1, ReconnectMin: 50 * time.Millisecond}
+	if err := refused.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer refused.Close()
+	select {
+	case <-refused.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still retrying a changed certificate: %+v", refused.State())
+	}
+	err := refused.Wait()
+	var ce *CertificateError
+	if !errors.Is(err, ErrTLS) || !errors.As(err, &ce) || ce.Want != fp1 || ce.Got != fp2 {
+		t.Fatalf("got %v, want a CertificateError %s -> %s", err, fp1, fp2)
+	}
+	if msg := err.Error(); !strings.Contains(msg, fp1) || !strings.Contains(msg, fp2) || !strings.Contains(msg, "trust the new certificate") {
+		t.Fatalf("message %q", msg)
+	}
+}
+
+func TestParseFingerprint(t *testing.T) {
+	const fp = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	colons := ""
+	for i := 0; i < len(fp); i += 2 {
+		colons += strings.ToUpper(fp[i:i+2]) + ":"
+	}
+	for _, in := range []string{fp, "SHA256:" + fp, strings.TrimSuffix(colons, ":")} {
+		if got, err := ParseFingerprint(in); err != nil || got != fp {
+			t.Errorf("ParseFingerprint(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFingerprint("abcd"); err == nil {
+		t.Error("a short fingerprint was accepted")
+	}
+}
