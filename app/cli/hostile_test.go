@@ -7,12 +7,13 @@ import (
 	bin "encoding/binary"
 	"fmt"
 	"net"
-	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/reexec"
 )
 
 // hostileSDP is a valid H.264 stream description.
@@ -210,7 +211,7 @@ func TestHostileServers(t *testing.T) {
 			url := hostileServer(t, c.script)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, binary, "probe", "--timeout", timeout.String(), url)
+			cmd := reexec.Command(ctx, "probe", "--timeout", timeout.String(), url)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			start := time.Now()
