@@ -57,7 +57,7 @@ type Recorder struct {
 	// work serializes the sink's calls and the timer's.
 	work      sync.Mutex
 	timer     *time.Timer
-	manual    bool             // tests call onTime themselves: no timer
+	manual    bool // tests call onTime themselves: no timer
 	closed    bool
 	st        *stream
 	seg       *segment
