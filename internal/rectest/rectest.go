@@ -83,7 +83,12 @@ func AACUnits(t testing.TB, dir string, seconds int) ([][]byte, []byte) {
 // seg, as if it started at start. With audio, an AAC track goes along.
 func Record(t testing.TB, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *Recording {
 	t.Helper()
-	c := DemoClip(t)
+	return RecordClip(t, DemoClip(t), dir, camera, start, d, seg, audio)
+}
+
+// RecordClip is Record with another clip.
+func RecordClip(t testing.TB, c *democam.Clip, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *Recording {
+	t.Helper()
 	rec := &Recording{Dir: dir, Camera: camera, Start: start}
 	var mu sync.Mutex
 	r := &recorder.Recorder{Dir: dir, Camera: camera, Segment: seg, Duration: d,
