@@ -54,6 +54,14 @@ type Profile struct {
 	// SnapshotDir is the snapshots folder.
 	// It defaults to DefaultSnapshotDir.
 	SnapshotDir string `json:"snapshot_dir,omitempty"`
+	// KeepDays deletes this camera's recordings older than this many
+	// days; zero keeps them (the limits for all cameras still apply).
+	KeepDays int `json:"keep_days,omitempty"`
+	// PlaybackURL is a MediaMTX playback server that records this camera
+	// (e.g. http://host:9996), PlaybackPath its path name there; it logs
+	// in with User and Password. Empty: the recordings are local.
+	PlaybackURL  string `json:"playback_url,omitempty"`
+	PlaybackPath string `json:"playback_path,omitempty"`
 }
 
 // DefaultSegment is the segment length of new profiles: a quarter of an

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/rectest"
 )
 
 // demoFPS is the demo clip's frame rate; frame its interval.
@@ -53,7 +54,7 @@ func stillAt(t *testing.T, in string, offset time.Duration, out string) string {
 func TestExport(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	rec := record(t, root, "porch", t0, 25*time.Second, 10*time.Second, true)
+	rec := rectest.Record(t, root, "porch", t0, 25*time.Second, 10*time.Second, true)
 	ix := openIndex(t, filepath.Join(t.TempDir(), "index.db"), root)
 	if _, err := ix.Rescan(ctx); err != nil {
 		t.Fatal(err)

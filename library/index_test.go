@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/rectest"
 )
 
 // t0 is when the test recordings start: a fixed wallclock, far from now,
@@ -27,9 +28,9 @@ func openIndex(t *testing.T, dbPath, root string) *Index {
 
 func TestIndexFromRecordedFiles(t *testing.T) {
 	root := t.TempDir()
-	rec := record(t, root, "front door", t0, 25*time.Second, 10*time.Second, true)
-	if len(rec.files) != 3 {
-		t.Fatalf("recorded %d segments, want 3: %v", len(rec.files), rec.files)
+	rec := rectest.Record(t, root, "front door", t0, 25*time.Second, 10*time.Second, true)
+	if len(rec.Files) != 3 {
+		t.Fatalf("recorded %d segments, want 3: %v", len(rec.Files), rec.Files)
 	}
 	ix := openIndex(t, filepath.Join(t.TempDir(), "index.db"), root)
 	ctx := context.Background()
@@ -49,8 +50,8 @@ func TestIndexFromRecordedFiles(t *testing.T) {
 	}
 	var total time.Duration
 	for i, s := range segs {
-		if s.Path != rec.files[i] {
-			t.Errorf("segment %d is %s, want %s", i, s.Path, rec.files[i])
+		if s.Path != rec.Files[i] {
+			t.Errorf("segment %d is %s, want %s", i, s.Path, rec.Files[i])
 		}
 		// ffprobe judges duration and frame count.
 		r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-select_streams", "v", "-show_streams", "-show_format", s.Path)
@@ -104,9 +105,9 @@ func abs(f float64) float64 {
 func TestIndexRebuildAndRescan(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	rec := record(t, root, "yard", t0, 16*time.Second, 4*time.Second, false)
-	if len(rec.files) != 4 {
-		t.Fatalf("recorded %d segments, want 4", len(rec.files))
+	rec := rectest.Record(t, root, "yard", t0, 16*time.Second, 4*time.Second, false)
+	if len(rec.Files) != 4 {
+		t.Fatalf("recorded %d segments, want 4", len(rec.Files))
 	}
 	dbPath := filepath.Join(t.TempDir(), "camdeck", "index.db")
 	ix := openIndex(t, dbPath, root)
@@ -179,8 +180,8 @@ func TestIndexRebuildAndRescan(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A recording of an hour later, copied in by hand under another name.
-		other := record(t, t.TempDir(), "yard", t0.Add(time.Hour), 4*time.Second, 0, false)
-		b, err := os.ReadFile(other.files[0])
+		other := rectest.Record(t, t.TempDir(), "yard", t0.Add(time.Hour), 4*time.Second, 0, false)
+		b, err := os.ReadFile(other.Files[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +232,8 @@ func TestIndexFollowsRecorder(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
 	ix := openIndex(t, filepath.Join(t.TempDir(), "index.db"), root)
-	rec := record(t, root, "cam", t0, 5*time.Second, 0, false)
-	p := rec.files[0]
+	rec := rectest.Record(t, root, "cam", t0, 5*time.Second, 0, false)
+	p := rec.Files[0]
 	// As the recorder's OnSegmentOpen would: a row before the file has parts.
 	if err := ix.SegmentOpened(ctx, p, t0); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package library
 
 import (
+	"github.com/camdeck/camdeck/internal/rectest"
+
 	"context"
 	"errors"
 	"fmt"
@@ -35,8 +37,8 @@ func limitedFolder(capacity *int64) func(string) (int64, error) {
 func retentionFixture(t *testing.T) (*Index, []Segment) {
 	t.Helper()
 	root := t.TempDir()
-	record(t, root, "a", t0, 8*time.Second, 2*time.Second, false)
-	record(t, root, "b", t0.Add(72*time.Hour), 4*time.Second, 2*time.Second, false)
+	rectest.Record(t, root, "a", t0, 8*time.Second, 2*time.Second, false)
+	rectest.Record(t, root, "b", t0.Add(72*time.Hour), 4*time.Second, 2*time.Second, false)
 	ix := openIndex(t, filepath.Join(t.TempDir(), "index.db"), root)
 	if _, err := ix.Rescan(context.Background()); err != nil {
 		t.Fatal(err)

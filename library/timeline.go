@@ -14,7 +14,8 @@ const spanJoin = time.Second
 
 // Span is a stretch of time: recorded, or a gap.
 type Span struct {
-	Start, End time.Time
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // Duration is the span's length.

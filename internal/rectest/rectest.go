@@ -1,4 +1,7 @@
-package library
+// Package rectest makes real recordings for tests and benchmarks: the
+// recorder fed synthetic units (the demo clip, AAC from ffmpeg) stamped
+// as if they arrived at a chosen wallclock, without waiting for it.
+package rectest
 
 import (
 	"os"
@@ -15,17 +18,16 @@ import (
 	"github.com/camdeck/camdeck/recorder"
 )
 
-// audioRate is the sample rate of the test recordings' AAC track.
-const audioRate = 16000
+// AudioRate is the sample rate of the test recordings' AAC track.
+const AudioRate = 16000
 
-// recording is a camera recorded by the real recorder from synthetic
+// Recording is a camera recorded by the real recorder from synthetic
 // units: the demo clip's frames (and AAC made by ffmpeg) stamped as if
 // they arrived from start on, without waiting for real time.
-type recording struct {
-	dir, camera string
-	start       time.Time
-	files       []string // finished segments, oldest first
-	opened      []string // in the order the recorder opened them
+type Recording struct {
+	Dir, Camera string
+	Start       time.Time
+	Files       []string // finished segments, oldest first
 }
 
 var (
@@ -34,7 +36,8 @@ var (
 	clipErr  error
 )
 
-func demoClip(t testing.TB) *democam.Clip {
+// DemoClip is the built-in demo clip, parsed once.
+func DemoClip(t testing.TB) *democam.Clip {
 	clipOnce.Do(func() { demo, clipErr = democam.DefaultClip() })
 	if clipErr != nil {
 		t.Fatal(clipErr)
@@ -42,13 +45,13 @@ func demoClip(t testing.TB) *democam.Clip {
 	return demo
 }
 
-// aacUnits encodes seconds of a tone to AAC with ffmpeg and splits the
+// AACUnits encodes seconds of a tone to AAC with ffmpeg and splits the
 // ADTS stream into access units; it returns them with their
 // AudioSpecificConfig.
-func aacUnits(t testing.TB, dir string, seconds int) ([][]byte, []byte) {
+func AACUnits(t testing.TB, dir string, seconds int) ([][]byte, []byte) {
 	t.Helper()
 	p := fftest.Make(t, filepath.Join(dir, "tone.aac"), "-f", "lavfi", "-i",
-		"sine=frequency=440:sample_rate="+strconv.Itoa(audioRate), "-t", strconv.Itoa(seconds),
+		"sine=frequency=440:sample_rate="+strconv.Itoa(AudioRate), "-t", strconv.Itoa(seconds),
 		"-c:a", "aac", "-ac", "1", "-f", "adts")
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -76,17 +79,22 @@ func aacUnits(t testing.TB, dir string, seconds int) ([][]byte, []byte) {
 	return aus, cfg
 }
 
-// record records d of the demo clip as camera under dir, in segments of
+// Record records d of the demo clip as camera under dir, in segments of
 // seg, as if it started at start. With audio, an AAC track goes along.
-func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *recording {
+func Record(t testing.TB, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *Recording {
 	t.Helper()
-	c := demoClip(t)
-	rec := &recording{dir: dir, camera: camera, start: start}
+	return RecordClip(t, DemoClip(t), dir, camera, start, d, seg, audio)
+}
+
+// RecordClip is Record with another clip.
+func RecordClip(t testing.TB, c *democam.Clip, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *Recording {
+	t.Helper()
+	rec := &Recording{Dir: dir, Camera: camera, Start: start}
 	var mu sync.Mutex
 	r := &recorder.Recorder{Dir: dir, Camera: camera, Segment: seg, Duration: d,
 		OnSegment: func(p string, _ time.Duration) {
 			mu.Lock()
-			rec.files = append(rec.files, p)
+			rec.Files = append(rec.Files, p)
 			mu.Unlock()
 		},
 		OnError: func(err error) { t.Errorf("recording: %v", err) },
@@ -107,8 +115,8 @@ func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 	var at *player.Track
 	if audio {
 		var cfg []byte
-		aus, cfg = aacUnits(t, t.TempDir(), int(d/time.Second)+2)
-		at = &player.Track{Codec: player.CodecAAC, ClockRate: audioRate, SampleRate: audioRate, Channels: 1, AACConfig: cfg}
+		aus, cfg = AACUnits(t, t.TempDir(), int(d/time.Second)+2)
+		at = &player.Track{Codec: player.CodecAAC, ClockRate: AudioRate, SampleRate: AudioRate, Channels: 1, AACConfig: cfg}
 		tracks = append(tracks, at)
 	}
 	r.OnStream(tracks)
@@ -122,7 +130,7 @@ func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 			dts := loop*c.Duration + fr.DTS - dts0
 			if dts > limit {
 				r.OnStreamEnd(nil)
-				sort.Strings(rec.files)
+				sort.Strings(rec.Files)
 				return rec
 			}
 			arrival := start.Add(time.Duration(dts) * time.Second / 90000)
@@ -132,7 +140,7 @@ func record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 			// Audio up to this frame's arrival, on the same RTP timeline.
 			for ; audio && ai < len(aus); ai++ {
 				apts := int64(ai) * 1024
-				if apts*90000/audioRate > dts+dts0 {
+				if apts*90000/AudioRate > dts+dts0 {
 					break
 				}
 				r.OnUnit(&player.Unit{Track: at, Data: [][]byte{aus[ai]}, PTS: apts, Arrival: arrival, Key: true})

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/camdeck/camdeck/library"
+	"github.com/camdeck/camdeck/recorder"
+)
+
+func init() {
+	commands["recordings"] = command{
+		usage: "[--dir DIR] [--camera NAME] [--from TIME] [--to TIME] [--json]",
+		help:  "list what was recorded: spans and gaps per camera, from the recordings index",
+		run:   runRecordings,
+	}
+}
+
+// timeLayouts are the times commands accept, in local time unless they
+// carry a zone.
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05",
+	"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
+
+// parseTime reads a --from or --to value.
+func parseTime(s string) (time.Time, error) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use 2006-01-02 15:04:05 or RFC 3339", s)
+}
+
+// libraryFlags are the options of the commands that read the index.
+type libraryFlags struct {
+	dir, index string
+}
+
+func (l *libraryFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&l.dir, "dir", "recordings", "recordings folder (as record --out): files are DIR/NAME/*.mp4")
+	fs.StringVar(&l.index, "index", "", "the index database (default $XDG_DATA_HOME/camdeck/index.db)")
+}
+
+// open opens the index and brings it in step with the files.
+func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
+	p := l.index
+	if p == "" {
+		var err error
+		if p, err = library.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	ix, err := library.Open(ctx, p, l.dir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ix.Rescan(ctx); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// timeRange reads --from and --to; an empty one is open.
+func timeRange(from, to string) (time.Time, time.Time, error) {
+	f, t := time.Unix(0, 0), time.Now().Add(time.Minute)
+	var err error
+	if from != "" {
+		if f, err = parseTime(from); err != nil {
+			return f, t, err
+		}
+	}
+	if to != "" {
+		if t, err = parseTime(to); err != nil {
+			return f, t, err
+		}
+	}
+	if !t.After(f) {
+		return f, t, errors.New("--to must be after --from")
+	}
+	return f, t, nil
+}
+
+// cameraTimeline is one camera's listing, as --json prints it.
+type cameraTimeline struct {
+	Camera string         `json:"camera"`
+	Spans  []library.Span `json:"spans"`
+	Gaps   []library.Span `json:"gaps"`
+}
+
+func runRecordings(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "recordings")
+	var lf libraryFlags
+	lf.register(fs)
+	camera := fs.String("camera", "", "only this camera")
+	fromS := fs.String("from", "", "from this time (default: the first recording)")
+	toS := fs.String("to", "", "up to this time (default: now)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	from, to, err := timeRange(*fromS, *toS)
+	if err != nil {
+		return err
+	}
+	ix, err := lf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	cams := []string{recorder.SafeName(*camera)}
+	if *camera == "" {
+		if cams, err = ix.Cameras(ctx); err != nil {
+			return err
+		}
+	}
+	var out []cameraTimeline
+	for _, c := range cams {
+		spans, err := ix.Spans(ctx, c, from, to)
+		if err != nil {
+			return err
+		}
+		tl := cameraTimeline{Camera: c, Spans: spans}
+		if len(spans) > 0 {
+			// Without --from and --to, the gaps between the recordings:
+			// not before the first one or after the last.
+			f, t := from, minTime(to, time.Now())
+			if *fromS == "" {
+				f = spans[0].Start
+			}
+			if *toS == "" {
+				t = spans[len(spans)-1].End
+			}
+			tl.Gaps = library.Gaps(spans, f, t)
+		}
+		out = append(out, tl)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	const layout = "2006-01-02 15:04:05"
+	for _, tl := range out {
+		if len(tl.Spans) == 0 {
+			fmt.Fprintf(env.Stdout, "%s: nothing recorded\n", tl.Camera)
+			continue
+		}
+		var total time.Duration
+		for _, s := range tl.Spans {
+			total += s.Duration()
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s recorded in %d spans\n", tl.Camera, total.Round(time.Second), len(tl.Spans))
+		all := append(append([]library.Span(nil), tl.Spans...), tl.Gaps...)
+		sortSpans(all)
+		for _, s := range all {
+			kind := "recorded"
+			if isGap(s, tl.Gaps) {
+				kind = "gap"
+			}
+			fmt.Fprintf(env.Stdout, "  %s  %s  %10s  %s\n", s.Start.Local().Format(layout), s.End.Local().Format(layout),
+				s.Duration().Round(time.Second), kind)
+		}
+	}
+	return nil
+}
+
+func isGap(s library.Span, gaps []library.Span) bool {
+	for _, g := range gaps {
+		if g == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortSpans(s []library.Span) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j].Start.Before(s[j-1].Start); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
