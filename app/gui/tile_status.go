@@ -56,6 +56,8 @@ func (t *tile) update() {
 	if t.recText.Text != rec {
 		t.recText.Text = rec
 		t.recText.Refresh()
+		setVisible(t.recBox, c.rec != nil)
+		t.caption.Refresh() // the time's width changes the name's
 	}
 	if on := c.rec != nil; on != t.recOn || t.recBtn.Icon == nil {
 		t.recOn = on

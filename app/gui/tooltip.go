@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -169,10 +170,16 @@ func (l *tipLabel) naturalWidth() float32 {
 	return textWidth(l.Text, l.TextStyle)
 }
 
-// textWidth is the width a label needs for s on one line.
+// textWidth is the width a label needs for s on one line, with a little
+// to spare: the window rounds to pixels, and a width a fraction short
+// cuts the text.
 func textWidth(s string, style fyne.TextStyle) float32 {
-	return fyne.MeasureText(s, theme.TextSize(), style).Width + 2*theme.InnerPadding()
+	return float32(math.Ceil(float64(fyne.MeasureText(s, theme.TextSize(), style).Width+2*theme.InnerPadding()))) + textSlack
 }
+
+// textSlack is the spare width of textWidth, in Fyne units: two pixels
+// at a scale of 2.
+const textSlack = 1
 
 // cut says whether the text is shown shortened.
 func (l *tipLabel) cut() bool {
