@@ -139,3 +139,19 @@ func TestCutTextHasTooltip(t *testing.T) {
 }
 
 func (r rect) pos() fyne.Position { return fyne.NewPos(r.x+r.w/2, r.y+r.h/2) }
+
+// TestTooltipGoesOnResize: a tooltip shown before the window changes
+// size goes, instead of staying where its button was (or outside).
+func TestTooltipGoesOnResize(t *testing.T) {
+	h := nineFailing(t)
+	h.win.Resize(fyne.NewSize(1280, 800))
+	h.q.drain()
+	b := h.ui.cams[8].tile.focusBtn
+	b.MouseIn(nil)
+	h.q.until(t, "the tooltip", func() bool { return h.ui.tips.box.Visible() })
+	h.win.Resize(fyne.NewSize(800, 500))
+	h.q.drain()
+	if h.ui.tips.box.Visible() {
+		t.Fatalf("tooltip %q still shown at %v after the window shrank", h.ui.tips.label.Text, rectOf(h.ui.tips.box))
+	}
+}

@@ -46,9 +46,27 @@ func newTipLayer(do func(func())) *tipLayer {
 	l.bg.CornerRadius = 4
 	l.box = container.NewStack(l.bg, l.label)
 	l.box.Hide()
-	l.layer = container.NewWithoutLayout(l.box)
+	l.layer = container.New(&tipLayout{l: l}, l.box)
 	return l
 }
+
+// tipLayout hides the tooltip when the window changes size: its place
+// was worked out for the old one, and its button may be gone.
+type tipLayout struct {
+	l    *tipLayer
+	size fyne.Size
+}
+
+// Layout hides the tooltip on a new size.
+func (t *tipLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	if size != t.size {
+		t.size = size
+		t.l.box.Hide()
+	}
+}
+
+// MinSize is none: the tooltip lies over the window.
+func (t *tipLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
 
 func (l *tipLayer) arm(b tipTarget) {
 	l.mu.Lock()
