@@ -23,6 +23,9 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	var bs fyne.Size
 	if m.button != nil && m.button.Visible() {
 		bs = m.button.MinSize()
+		if maxH-bs.Height-pad < l.MinSize().Height {
+			bs = fyne.Size{} // no room for both: the text, and the menu has the button
+		}
 		maxH -= bs.Height + pad
 	}
 	if maxW <= 0 || maxH <= 0 || l.Text == "" {
@@ -46,6 +49,10 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pos := fyne.NewPos((size.Width-boxW)/2, (size.Height-boxH)/2)
 	for _, o := range objs {
 		if o == m.button {
+			if bs.Height == 0 {
+				o.Resize(fyne.NewSize(0, 0))
+				continue
+			}
 			bw := min(bs.Width, boxW)
 			o.Move(pos.AddXY((boxW-bw)/2, h))
 			o.Resize(fyne.NewSize(bw, bs.Height))

@@ -48,9 +48,15 @@ func nineFailing(t *testing.T) *harness {
 // tile, wider than a letter, and never reaches the caption, the toolbar
 // or the tiles above.
 func TestTileMessageWrapsInside(t *testing.T) {
-	for _, n := range []int{1, 4, 9} {
+	for _, n := range []int{1, 4, 9, 16} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			h := nineFailing(t)
+			for i := 9; i < n; i++ {
+				h.ui.addProfile(profile(fmt.Sprint("more ", i)))
+				h.streams[len(h.streams)-1].set(player.StateChange{State: player.StateFailed,
+					Err: &player.Error{Camera: "x", Kind: player.ErrAuth, Detail: "401 Unauthorized"}})
+			}
+			h.q.drain()
 			for i := n; i < 9; i++ {
 				h.ui.removeProfile(len(h.ui.cams) - 1)
 			}
@@ -67,6 +73,14 @@ func TestTileMessageWrapsInside(t *testing.T) {
 					above := rect{tr.x, tr.y, tr.w, br.y - tr.y}
 					if !mr.inside(above) {
 						t.Fatalf("%v, %d cameras: tile %d message %v leaves the tile above its caption %v", size, n, i, mr, above)
+					}
+					if b := tl.retryBtn; b.Visible() && b.Size().Height > 0 {
+						if r := rectOf(b); !r.inside(above) || (mr.y < r.y+r.h && r.y < mr.y+mr.h) {
+							t.Fatalf("%v, %d cameras: tile %d retry %v overlaps the message %v or leaves %v", size, n, i, r, mr, above)
+						}
+					}
+					if need := tl.message.MinSize().Height; mr.h < need-0.5 {
+						t.Fatalf("%v, %d cameras: tile %d message %v shorter than its text (%.0f)", size, n, i, mr, need)
 					}
 					if mr.w < tr.w/2 {
 						t.Fatalf("%v: tile %d message %v is narrow in a tile %v", size, i, mr, tr)
