@@ -70,6 +70,10 @@ func (t *tile) update() {
 		}
 	}
 	setVisible(t.recDot, c.rec != nil)
+	t.focusBtn.tip = "Focus this camera (Enter); Escape goes back"
+	if c.ui.focused == c {
+		t.focusBtn.tip = "Back to the grid (Escape)"
+	}
 
 	if c.ui.showStats {
 		setText(t.stats, statsText(f))
