@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -138,6 +139,7 @@ func (ui *UI) importProfiles() {
 			})
 		})
 	}, ui.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 	ui.showModal(d)
 }
 

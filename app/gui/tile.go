@@ -29,6 +29,7 @@ type tile struct {
 	state    *tipLabel
 	recDot   *canvas.Circle
 	recText  *canvas.Text
+	recBox   *fyne.Container // dot and time: hidden when not recording, so the name has the room
 	stats    *widget.Label
 	statsBox *fyne.Container
 	bar      *fyne.Container
@@ -93,8 +94,10 @@ func newTile(c *camera) *tile {
 	t.focusBtn = newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
 
 	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
-	right := container.NewHBox(dot, container.NewCenter(t.recText), t.focusBtn, t.snapBtn, t.recBtn)
-	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right}, t.name, t.state, right)
+	t.recBox = container.NewHBox(dot, container.NewCenter(t.recText))
+	t.recBox.Hide()
+	right := container.NewHBox(t.recBox, t.focusBtn, t.snapBtn, t.recBtn)
+	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right, spare: t.focusBtn}, t.name, t.state, right)
 	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
 	t.retryBtn = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() { c.ui.retry(c) })

@@ -23,6 +23,9 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	var bs fyne.Size
 	if m.button != nil && m.button.Visible() {
 		bs = m.button.MinSize()
+		if maxH-bs.Height-pad < l.MinSize().Height {
+			bs = fyne.Size{} // no room for both: the text, and the menu has the button
+		}
 		maxH -= bs.Height + pad
 	}
 	if maxW <= 0 || maxH <= 0 || l.Text == "" {
@@ -46,6 +49,10 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pos := fyne.NewPos((size.Width-boxW)/2, (size.Height-boxH)/2)
 	for _, o := range objs {
 		if o == m.button {
+			if bs.Height == 0 {
+				o.Resize(fyne.NewSize(0, 0))
+				continue
+			}
 			bw := min(bs.Width, boxW)
 			o.Move(pos.AddXY((boxW-bw)/2, h))
 			o.Resize(fyne.NewSize(bw, bs.Height))
@@ -74,18 +81,34 @@ func setWrap(l *tipLabel, w fyne.TextWrap, t fyne.TextTruncation) {
 // captionLayout lays out a tile's caption: the name, the state, and the
 // buttons (right) at their size on the right. Name and state share what
 // is left; when both do not fit the name keeps at least about half of it,
-// and each is cut with an ellipsis, never drawn under the buttons.
+// and each is cut with an ellipsis, never drawn under the buttons. In a
+// small tile the spare button (focus: double-click and Enter do it too)
+// goes, and a state with no room for a word is not drawn (a tile that is
+// not live says its state in the middle).
 type captionLayout struct {
 	name, state *tipLabel
-	right       fyne.CanvasObject
+	right       *fyne.Container
+	spare       fyne.CanvasObject
 }
 
 // captionNameShare is the part of the caption's free width the name keeps
 // when name and state do not both fit: the name says which camera it is.
 const captionNameShare = 0.55
 
+// captionCompact is the tile width below which the spare button goes:
+// below it the name would have no room for a word.
+const captionCompact = 300
+
+// captionStateLeast is the least width worth showing the state in: about
+// "live · t…".
+const captionStateLeast = 64
+
 // Layout places the name, the state and the buttons.
 func (c captionLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	if c.spare != nil && c.spare.Visible() != (size.Width >= captionCompact) {
+		setVisible(c.spare, size.Width >= captionCompact)
+		c.right.Refresh()
+	}
 	rs := c.right.MinSize()
 	rx := max(0, size.Width-rs.Width)
 	c.right.Move(fyne.NewPos(rx, (size.Height-rs.Height)/2))
@@ -98,12 +121,17 @@ func (c captionLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	nw := nn
 	if nn+sn > free {
 		nw = min(nn, max(free-sn, free*captionNameShare))
+		if free-nw < captionStateLeast {
+			nw = min(nn, free) // no room for the state: all to the name
+		}
 	}
 	nw = min(nw, free)
+	sw := max(0, free-nw)
 	c.name.Move(fyne.NewPos(0, 0))
 	c.name.Resize(fyne.NewSize(nw, size.Height))
 	c.state.Move(fyne.NewPos(nw, 0))
-	c.state.Resize(fyne.NewSize(max(0, free-nw), size.Height))
+	c.state.Resize(fyne.NewSize(sw, size.Height))
+	setVisible(c.state, sw >= captionStateLeast)
 }
 
 // MinSize is as tall as the tallest part; the tile decides the width.

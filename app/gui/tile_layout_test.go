@@ -48,9 +48,15 @@ func nineFailing(t *testing.T) *harness {
 // tile, wider than a letter, and never reaches the caption, the toolbar
 // or the tiles above.
 func TestTileMessageWrapsInside(t *testing.T) {
-	for _, n := range []int{1, 4, 9} {
+	for _, n := range []int{1, 4, 9, 16} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			h := nineFailing(t)
+			for i := 9; i < n; i++ {
+				h.ui.addProfile(profile(fmt.Sprint("more ", i)))
+				h.streams[len(h.streams)-1].set(player.StateChange{State: player.StateFailed,
+					Err: &player.Error{Camera: "x", Kind: player.ErrAuth, Detail: "401 Unauthorized"}})
+			}
+			h.q.drain()
 			for i := n; i < 9; i++ {
 				h.ui.removeProfile(len(h.ui.cams) - 1)
 			}
@@ -67,6 +73,14 @@ func TestTileMessageWrapsInside(t *testing.T) {
 					above := rect{tr.x, tr.y, tr.w, br.y - tr.y}
 					if !mr.inside(above) {
 						t.Fatalf("%v, %d cameras: tile %d message %v leaves the tile above its caption %v", size, n, i, mr, above)
+					}
+					if b := tl.retryBtn; b.Visible() && b.Size().Height > 0 {
+						if r := rectOf(b); !r.inside(above) || (mr.y < r.y+r.h && r.y < mr.y+mr.h) {
+							t.Fatalf("%v, %d cameras: tile %d retry %v overlaps the message %v or leaves %v", size, n, i, r, mr, above)
+						}
+					}
+					if need := tl.message.MinSize().Height; mr.h < need-0.5 {
+						t.Fatalf("%v, %d cameras: tile %d message %v shorter than its text (%.0f)", size, n, i, mr, need)
 					}
 					if mr.w < tr.w/2 {
 						t.Fatalf("%v: tile %d message %v is narrow in a tile %v", size, i, mr, tr)
@@ -87,11 +101,15 @@ func TestCaptionStaysLeftOfButtons(t *testing.T) {
 		for i, c := range h.ui.cams {
 			tl := c.tile
 			nr, sr, br := rectOf(tl.name), rectOf(tl.state), rectOf(tl.bar)
-			// The focus button is as wide as the snapshot button, left of it.
-			sb := rectOf(tl.snapBtn)
-			buttons := sb.x - sb.w
-			if nr.w <= 0 || nr.x+nr.w > sr.x+0.5 || sr.x+sr.w > buttons+0.5 || !nr.inside(br) || !sr.inside(br) {
-				t.Fatalf("%v tile %d: name %v state %v overlap the buttons from x=%.0f (bar %v)", size, i, nr, sr, buttons, br)
+			buttons := rectOf(tl.snapBtn).x
+			if tl.focusBtn.Visible() {
+				buttons = rectOf(tl.focusBtn).x
+			}
+			if nr.w < 60 || nr.x+nr.w > buttons+0.5 || !nr.inside(br) {
+				t.Fatalf("%v tile %d: name %v overlaps the buttons from x=%.0f (bar %v), or has no room", size, i, nr, buttons, br)
+			}
+			if tl.state.Visible() && (nr.x+nr.w > sr.x+0.5 || sr.x+sr.w > buttons+0.5 || !sr.inside(br)) {
+				t.Fatalf("%v tile %d: state %v overlaps the name %v or the buttons from x=%.0f", size, i, sr, nr, buttons)
 			}
 		}
 	}
@@ -103,8 +121,12 @@ func TestCutTextHasTooltip(t *testing.T) {
 	h := nineFailing(t)
 	tl := h.ui.cams[0].tile
 	for _, l := range []*tipLabel{tl.name, tl.state} {
-		if !l.cut() {
-			t.Fatalf("%q is not cut in a tile %v", l.Text, tl.Size())
+		if l == tl.state {
+			h.win.Resize(fyne.NewSize(1280, 800)) // room for a state, not for all of it
+			h.q.drain()
+		}
+		if !l.cut() || !l.Visible() {
+			t.Fatalf("%q is not cut (shown %v) in a tile %v", l.Text, l.Visible(), tl.Size())
 		}
 		l.MouseIn(nil)
 		h.q.until(t, "the tooltip", func() bool { return h.ui.tips.box.Visible() })
@@ -131,3 +153,19 @@ func TestCutTextHasTooltip(t *testing.T) {
 }
 
 func (r rect) pos() fyne.Position { return fyne.NewPos(r.x+r.w/2, r.y+r.h/2) }
+
+// TestTooltipGoesOnResize: a tooltip shown before the window changes
+// size goes, instead of staying where its button was (or outside).
+func TestTooltipGoesOnResize(t *testing.T) {
+	h := nineFailing(t)
+	h.win.Resize(fyne.NewSize(1280, 800))
+	h.q.drain()
+	b := h.ui.cams[8].tile.focusBtn
+	b.MouseIn(nil)
+	h.q.until(t, "the tooltip", func() bool { return h.ui.tips.box.Visible() })
+	h.win.Resize(fyne.NewSize(800, 500))
+	h.q.drain()
+	if h.ui.tips.box.Visible() {
+		t.Fatalf("tooltip %q still shown at %v after the window shrank", h.ui.tips.label.Text, rectOf(h.ui.tips.box))
+	}
+}

@@ -57,6 +57,8 @@ func (t *tile) update() {
 	if t.recText.Text != rec {
 		t.recText.Text = rec
 		t.recText.Refresh()
+		setVisible(t.recBox, c.rec != nil)
+		t.caption.Refresh() // the time's width changes the name's
 	}
 	if on := c.rec != nil; on != t.recOn || t.recBtn.Icon == nil {
 		t.recOn = on
@@ -69,6 +71,10 @@ func (t *tile) update() {
 		}
 	}
 	setVisible(t.recDot, c.rec != nil)
+	t.focusBtn.tip = "Focus this camera (Enter); Escape goes back"
+	if c.ui.focused == c {
+		t.focusBtn.tip = "Back to the grid (Escape)"
+	}
 
 	if c.ui.showStats {
 		setText(t.stats, statsText(f))

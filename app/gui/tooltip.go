@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -45,9 +46,27 @@ func newTipLayer(do func(func())) *tipLayer {
 	l.bg.CornerRadius = 4
 	l.box = container.NewStack(l.bg, l.label)
 	l.box.Hide()
-	l.layer = container.NewWithoutLayout(l.box)
+	l.layer = container.New(&tipLayout{l: l}, l.box)
 	return l
 }
+
+// tipLayout hides the tooltip when the window changes size: its place
+// was worked out for the old one, and its button may be gone.
+type tipLayout struct {
+	l    *tipLayer
+	size fyne.Size
+}
+
+// Layout hides the tooltip on a new size.
+func (t *tipLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	if size != t.size {
+		t.size = size
+		t.l.box.Hide()
+	}
+}
+
+// MinSize is none: the tooltip lies over the window.
+func (t *tipLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
 
 func (l *tipLayer) arm(b tipTarget) {
 	l.mu.Lock()
@@ -169,10 +188,16 @@ func (l *tipLabel) naturalWidth() float32 {
 	return textWidth(l.Text, l.TextStyle)
 }
 
-// textWidth is the width a label needs for s on one line.
+// textWidth is the width a label needs for s on one line, with a little
+// to spare: the window rounds to pixels, and a width a fraction short
+// cuts the text.
 func textWidth(s string, style fyne.TextStyle) float32 {
-	return fyne.MeasureText(s, theme.TextSize(), style).Width + 2*theme.InnerPadding()
+	return float32(math.Ceil(float64(fyne.MeasureText(s, theme.TextSize(), style).Width+2*theme.InnerPadding()))) + textSlack
 }
+
+// textSlack is the spare width of textWidth, in Fyne units: two pixels
+// at a scale of 2.
+const textSlack = 1
 
 // cut says whether the text is shown shortened.
 func (l *tipLabel) cut() bool {
