@@ -124,8 +124,8 @@ var spanColor = color.NRGBA{R: 0x3c, G: 0xa0, B: 0x5a, A: 0xff}
 var markColor = color.NRGBA{R: 0xf0, G: 0xb0, B: 0x20, A: 0xff}
 
 func (r *timelineRenderer) Layout(s fyne.Size) { r.Refresh() }
-func (r *timelineRenderer) MinSize() fyne.Size  { return r.t.MinSize() }
-func (r *timelineRenderer) Destroy()            {}
+func (r *timelineRenderer) MinSize() fyne.Size { return r.t.MinSize() }
+func (r *timelineRenderer) Destroy()           {}
 
 func (r *timelineRenderer) Objects() []fyne.CanvasObject {
 	o := []fyne.CanvasObject{r.bg}
