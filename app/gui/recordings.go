@@ -98,7 +98,7 @@ func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile) *r
 	bar := container.NewHBox(prev, v.dayLbl, next, widget.NewSeparator(), v.playBtn, step, speed,
 		widget.NewSeparator(), snap, zoomOut, zoomIn, widget.NewSeparator(), v.timeLbl)
 	v.win.SetContent(container.NewBorder(nil, container.NewVBox(v.tl, bar), nil, nil, v.img))
-	v.win.Resize(fyne.NewSize(960, 640))
+	v.win.Resize(fyne.NewSize(780, 470)) // fits an 800x500 screen; it can be maximized
 	v.win.SetOnClosed(v.close)
 	v.wg.Add(1)
 	go v.seekWorker()
@@ -128,6 +128,11 @@ func (v *recordingsView) setDay(day time.Time) {
 			continue
 		}
 		spans = append(spans, timeSpan{s.Start, s.End()})
+	}
+	if len(spans) > 0 { // frame what was recorded, with a margin
+		first, last := spans[0].Start, spans[len(spans)-1].End
+		v.tl.span = min(max(last.Sub(first)*5/4, minTimelineSpan), maxTimelineSpan)
+		v.tl.from = first.Add(-v.tl.span / 10)
 	}
 	v.tl.setSpans(spans)
 	v.mu.Lock()
