@@ -16,7 +16,7 @@ import (
 // recordDemo records the demo camera into segments of seg for d and
 // returns them with starts chained from t0, and each frame's playback PTS
 // as ffprobe (the judge) reads it from the files, in presentation order.
-func recordDemo(t *testing.T, seg, d time.Duration, t0 time.Time) ([]Segment, []time.Duration) {
+func recordDemo(t testing.TB, seg, d time.Duration, t0 time.Time) ([]Segment, []time.Duration) {
 	t.Helper()
 	srv := startDemo(t, &democam.Server{})
 	var mu sync.Mutex
@@ -66,7 +66,7 @@ func recordDemo(t *testing.T, seg, d time.Duration, t0 time.Time) ([]Segment, []
 	return slices.Clone(segs), pts
 }
 
-func seconds(t *testing.T, s string) time.Duration {
+func seconds(t testing.TB, s string) time.Duration {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		t.Fatalf("ffprobe time %q: %v", s, err)
@@ -77,7 +77,7 @@ func seconds(t *testing.T, s string) time.Duration {
 // near is true when two PTS are the same frame (ffprobe prints µs).
 func near(a, b time.Duration) bool { return (a - b).Abs() < time.Millisecond }
 
-func startPlayback(t *testing.T, segs []Segment) *Playback {
+func startPlayback(t testing.TB, segs []Segment) *Playback {
 	t.Helper()
 	dec := &Decoder{Slot: NewFrameSlot()}
 	dec.SetOutputSize(320, 180)
