@@ -15,7 +15,8 @@ func (ui *UI) setupKeys() {
 		func(fyne.Shortcut) { ui.requestClose() })
 }
 
-// typedRune: R records, S snapshots, 1-9 select a camera.
+// typedRune: R records, S snapshots, V opens the recordings, 1-9 select
+// a camera.
 func (ui *UI) typedRune(r rune) {
 	if ui.modal > 0 || ui.closing {
 		return
@@ -31,6 +32,8 @@ func (ui *UI) typedRune(r rune) {
 		if c != nil {
 			c.snapshot()
 		}
+	case r == 'v' || r == 'V':
+		ui.showRecordingsView()
 	case r >= '1' && r <= '9':
 		if i := int(r - '1'); i < len(ui.cams) {
 			if ui.focused != nil && ui.focused != ui.cams[i] {

@@ -27,6 +27,7 @@ type UI struct {
 	newRecorder func(recorderConfig) recorderSink // makes a recorder
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
 	bg          sync.WaitGroup                    // background work in flight
+	recordings  RecordingsSource                  // nil: no Recordings view
 
 	cams         []*camera
 	selected     *camera

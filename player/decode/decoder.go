@@ -40,15 +40,17 @@ type Decoder struct {
 	stats decoderCounters
 
 	// Owned by the sink goroutine.
-	track *player.Track
-	cc    *astiav.CodecContext
-	pkt   *astiav.Packet
-	frame *astiav.Frame
-	last  *astiav.Frame // the newest decoded frame, for snapshots
-	tile  scaler
-	full  scaler
-	buf   []byte // Annex-B packet under construction
-	keyed bool   // a keyframe was sent since the stream started
+	track  *player.Track
+	cc     *astiav.CodecContext
+	pkt    *astiav.Packet
+	frame  *astiav.Frame
+	last   *astiav.Frame // the newest decoded frame, for snapshots
+	tile   scaler
+	full   scaler
+	buf    []byte // Annex-B packet under construction
+	keyed  bool   // a keyframe was sent since the stream started
+	hide   int64  // playback: frames with a PTS below this are decoded, not shown
+	hiding bool   // hide applies (after a playback seek)
 }
 
 // SetOutputSize asks for frames of w x h (what the screen shows); 0 x 0
@@ -265,6 +267,9 @@ func (d *Decoder) OnUnit(u *player.Unit) {
 // publish converts the decoded frame to the requested size and puts it in
 // the slot.
 func (d *Decoder) publish(u *player.Unit) {
+	if d.hiding && d.frame.Pts() < d.hide {
+		return // decoding forward to a seek target
+	}
 	sw, sh := d.frame.Width(), d.frame.Height()
 	w, h := int(d.outW.Load()), int(d.outH.Load())
 	if w <= 0 || h <= 0 || w > sw || h > sh {

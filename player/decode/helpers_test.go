@@ -9,7 +9,7 @@ import (
 	"github.com/camdeck/camdeck/player"
 )
 
-func startDemo(t *testing.T, s *democam.Server) *democam.Server {
+func startDemo(t testing.TB, s *democam.Server) *democam.Server {
 	t.Helper()
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
