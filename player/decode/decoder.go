@@ -176,6 +176,9 @@ func (d *Decoder) openCodec() error {
 	d.pkt = astiav.AllocPacket()
 	d.frame = astiav.AllocFrame()
 	d.last = astiav.AllocFrame()
+	if d.pkt == nil || d.frame == nil || d.last == nil {
+		return errors.New("cannot allocate a packet or frame")
+	}
 	d.keyed = false
 	return nil
 }
