@@ -1,12 +1,11 @@
 package gui
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"time"
 
 	camdeck "github.com/camdeck/camdeck/app"
-	"github.com/camdeck/camdeck/player"
 	"github.com/camdeck/camdeck/player/decode"
 )
 
@@ -28,7 +27,7 @@ func (e *editor) test() {
 	e.testBtn.Disable()
 	e.testResult.SetText("Connecting to " + camdeck.DisplayURL(p.URL) + "…")
 	e.ui.goBackground(func() {
-		res, err := probe(cfg, probeTimeout)
+		res, err := e.ui.probe(cfg, probeTimeout)
 		e.ui.do(func() {
 			e.testBtn.Enable()
 			if err != nil {
@@ -40,40 +39,24 @@ func (e *editor) test() {
 	})
 }
 
-// probe opens a stream once, waits for its first picture and describes
+// probe opens a stream once through the UI's opener (tests' fakes
+// included), waits for its first picture with decode.Probe and describes
 // it: "H.264 1280x720, 25 fps, tcp".
-func probe(cfg streamConfig, timeout time.Duration) (string, error) {
-	slot := decode.NewFrameSlot()
-	s := &player.Session{
-		URL: cfg.URL, Name: cfg.Name, User: cfg.User, Pass: cfg.Pass, Transport: cfg.Transport,
-		TLSFingerprint: cfg.TLSFingerprint, Once: true, Timeout: timeout, Logf: func(string, ...any) {},
-	}
-	s.AddSink(&decode.Decoder{Slot: slot, Threads: 1}, 0)
-	if err := s.Start(); err != nil {
+func (ui *UI) probe(cfg streamConfig, timeout time.Duration) (string, error) {
+	cfg.Once, cfg.Timeout = true, timeout
+	s := ui.open(cfg)
+	res, err := decode.Probe(context.Background(), s, timeout)
+	if err != nil {
 		return "", err
 	}
-	defer s.Close()
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	select {
-	case <-slot.Ready():
-		f := slot.Take()
-		st := s.Stats()
-		res := fmt.Sprintf("%s %dx%d", st.Codec, f.SourceWidth, f.SourceHeight)
-		if st.DeclaredFPS > 0 {
-			res += fmt.Sprintf(", %.3g fps", st.DeclaredFPS)
-		}
-		res += ", " + st.Transport
-		if st.BasicInClear {
-			res += ". Warning: this camera accepts only Basic authentication over plain RTSP: the password crosses the network in clear"
-		}
-		return res, nil
-	case <-s.Done():
-		if err := s.Wait(); err != nil {
-			return "", err
-		}
-		return "", errors.New("the camera ended the stream before a picture")
-	case <-timer.C:
-		return "", fmt.Errorf("no picture within %s", timeout)
+	st := s.Stats()
+	out := fmt.Sprintf("%s %dx%d", st.Codec, res.Frame.SourceWidth, res.Frame.SourceHeight)
+	if st.DeclaredFPS > 0 {
+		out += fmt.Sprintf(", %.3g fps", st.DeclaredFPS)
 	}
+	out += ", " + st.Transport
+	if st.BasicInClear {
+		out += ". Warning: this camera accepts only Basic authentication over plain RTSP: the password crosses the network in clear"
+	}
+	return out, nil
 }

@@ -20,6 +20,7 @@ func TestTestConnection(t *testing.T) {
 
 	h := newHarness(t, nil)
 	h.ui.demo = &demoCamera{url: cam.URL()}
+	h.ui.open = openSession // real sessions, through the UI's opener as the editor's probe goes
 	e := h.ui.showEditor(-1, profile("x"))
 	e.url.SetText("demo")
 	test.Tap(e.testBtn)

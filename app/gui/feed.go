@@ -3,6 +3,7 @@ package gui
 import (
 	"log"
 	"sync"
+	"time"
 
 	"github.com/camdeck/camdeck/player"
 	"github.com/camdeck/camdeck/player/decode"
@@ -16,6 +17,8 @@ type stream interface {
 	Stats() player.Stats
 	AddSink(sink player.Sink, queueSize int) error
 	RemoveSink(sink player.Sink)
+	Done() <-chan struct{}
+	Wait() error
 }
 
 // streamConfig says which stream to open and where its states go.
@@ -27,6 +30,8 @@ type streamConfig struct {
 	// rtsps:// camera (see player.Session).
 	TLSFingerprint string
 	OnCertificate  func(fingerprint string)
+	Once           bool          // connect once, as a probe does
+	Timeout        time.Duration // 0: the session's default
 }
 
 // openSession opens a real camera stream.
@@ -35,6 +40,7 @@ func openSession(c streamConfig) stream {
 		URL: c.URL, Name: c.Name, User: c.User, Pass: c.Pass,
 		Transport: c.Transport, OnState: c.OnState, Logf: log.Printf,
 		TLSFingerprint: c.TLSFingerprint, OnCertificate: c.OnCertificate,
+		Once: c.Once, Timeout: c.Timeout,
 	}
 }
 

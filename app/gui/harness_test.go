@@ -81,6 +81,10 @@ func (f *fakeStream) Start() error {
 	return nil
 }
 
+// Done and Wait: a fake stream never ends by itself.
+func (f *fakeStream) Done() <-chan struct{} { return nil }
+func (f *fakeStream) Wait() error           { return nil }
+
 func (f *fakeStream) Close() {
 	f.mu.Lock()
 	f.closed = true

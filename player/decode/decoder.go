@@ -29,7 +29,8 @@ type Decoder struct {
 	// Slot receives the frames. Required.
 	Slot *FrameSlot
 	// Threads for libavcodec's slice threading.
-	// It defaults to the number of CPUs.
+	// It defaults to a share of the process's budget (see takeThreads):
+	// up to the number of CPUs for a large picture, one otherwise.
 	Threads int
 
 	outW, outH atomic.Int32 // requested output size; 0 = the stream's
@@ -41,6 +42,7 @@ type Decoder struct {
 
 	// Owned by the sink goroutine.
 	track  *player.Track
+	lent   int // threads taken from the budget, given back at close
 	cc     *astiav.CodecContext
 	pkt    *astiav.Packet
 	frame  *astiav.Frame
@@ -161,7 +163,11 @@ func (d *Decoder) openCodec() error {
 	}
 	threads := d.Threads
 	if threads <= 0 {
-		threads = runtime.NumCPU()
+		threads = 1
+		if d.track.Width*d.track.Height >= largeFrame {
+			d.lent = takeThreads(runtime.NumCPU() - 1)
+			threads += d.lent
+		}
 	}
 	// Slice threads add no delay; frame threads would hold back one frame
 	// per thread, which live view cannot afford.
@@ -178,11 +184,16 @@ func (d *Decoder) openCodec() error {
 	d.pkt = astiav.AllocPacket()
 	d.frame = astiav.AllocFrame()
 	d.last = astiav.AllocFrame()
+	if d.pkt == nil || d.frame == nil || d.last == nil {
+		return errors.New("cannot allocate a packet or frame")
+	}
 	d.keyed = false
 	return nil
 }
 
 func (d *Decoder) closeCodec() {
+	giveThreads(d.lent)
+	d.lent = 0
 	if d.cc != nil {
 		d.cc.Free()
 		d.cc = nil

@@ -10,6 +10,7 @@ package decode
 #include <libswscale/swscale.h>
 #include <libavutil/frame.h>
 #include <libavutil/pixfmt.h>
+#include <string.h>
 
 // cd_format returns a frame's pixel format with the deprecated full-range
 // aliases (yuvj*) replaced by their layout, and whether it is full range.
@@ -25,74 +26,102 @@ static enum AVPixelFormat cd_format(const AVFrame *src, int *full)
 	}
 }
 
-// cd_to_rgba converts YUV data to RGBA into dst with a cached context,
-// honouring the colour range and matrix as ffmpeg's scale filter does
-// (unspecified matrix = BT.601). It returns the context, or NULL.
-static struct SwsContext *cd_to_rgba(struct SwsContext *ctx,
-	const uint8_t *const *data, const int *linesize, int w, int h, enum AVPixelFormat fmt,
-	int full, int cs, uint8_t *dst, int dst_stride, int dw, int dh, int flags,
-	int *last_cs, int *last_full)
+// Failures, as cd_scale and cd_scale2 return them.
+enum {
+	CD_NO_CONTEXT = -1, // sws_getCachedContext refused the sizes or formats
+	CD_NO_BUFFER = -2,  // av_frame_get_buffer failed
+	CD_NO_COLOUR = -3,  // sws_setColorspaceDetails failed
+	CD_NO_SCALE = -4,   // sws_scale drew nothing
+};
+
+// cd_colour gives c the colour details of the source, unless it has them.
+// It asks the context rather than remembering what was set: when a size
+// changes, sws_getCachedContext frees the context and makes a new one,
+// often at the same address, with swscale's defaults.
+static int cd_colour(struct SwsContext *c, int cs, int full)
 {
-	struct SwsContext *c = sws_getCachedContext(ctx, w, h, fmt, dw, dh, AV_PIX_FMT_RGBA,
-		flags, NULL, NULL, NULL);
-	if (!c) {
-		return NULL;
+	const int *want = sws_getCoefficients(cs);
+	const int *out = sws_getCoefficients(SWS_CS_DEFAULT);
+	int *inv, *table, src_range, dst_range, brightness, contrast, saturation;
+	if (sws_getColorspaceDetails(c, &inv, &src_range, &table, &dst_range,
+			&brightness, &contrast, &saturation) == 0 &&
+		memcmp(inv, want, 4 * sizeof(int)) == 0 && src_range == full &&
+		memcmp(table, out, 4 * sizeof(int)) == 0 && dst_range == 1 &&
+		brightness == 0 && contrast == 1 << 16 && saturation == 1 << 16) {
+		return 0;
 	}
-	if (c != ctx || cs != *last_cs || full != *last_full) {
-		sws_setColorspaceDetails(c, sws_getCoefficients(cs), full,
-			sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-		*last_cs = cs;
-		*last_full = full;
+	if (sws_setColorspaceDetails(c, want, full, out, 1, 0, 1 << 16, 1 << 16) < 0) {
+		return CD_NO_COLOUR;
+	}
+	return 0;
+}
+
+// cd_to_rgba converts YUV data to RGBA into dst through *ctx, which it
+// makes or remakes as needed (NULL when it cannot), honouring the colour
+// range and matrix as ffmpeg's scale filter does (unspecified matrix =
+// BT.601). It returns 0 or a CD_ failure.
+static int cd_to_rgba(struct SwsContext **ctx,
+	const uint8_t *const *data, const int *linesize, int w, int h, enum AVPixelFormat fmt,
+	int full, int cs, uint8_t *dst, int dst_stride, int dw, int dh, int flags)
+{
+	// sws_getCachedContext frees *ctx when it makes a new one, also when
+	// that fails: *ctx must never keep the old pointer.
+	*ctx = sws_getCachedContext(*ctx, w, h, fmt, dw, dh, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
+	if (!*ctx) {
+		return CD_NO_CONTEXT;
+	}
+	int err = cd_colour(*ctx, cs, full);
+	if (err < 0) {
+		return err;
 	}
 	uint8_t *dsts[4] = {dst, NULL, NULL, NULL};
 	int strides[4] = {dst_stride, 0, 0, 0};
-	sws_scale(c, data, linesize, 0, h, dsts, strides);
-	return c;
+	if (sws_scale(*ctx, data, linesize, 0, h, dsts, strides) <= 0) {
+		return CD_NO_SCALE;
+	}
+	return 0;
 }
 
 // cd_scale converts an AVFrame to RGBA of size dw x dh in one step.
-static struct SwsContext *cd_scale(struct SwsContext *ctx, const AVFrame *src,
-	uint8_t *dst, int dst_stride, int dw, int dh, int flags, int *last_cs, int *last_full)
+static int cd_scale(struct SwsContext **ctx, const AVFrame *src,
+	uint8_t *dst, int dst_stride, int dw, int dh, int flags)
 {
 	int full;
 	enum AVPixelFormat fmt = cd_format(src, &full);
 	return cd_to_rgba(ctx, (const uint8_t *const *)src->data, src->linesize, src->width, src->height,
-		fmt, full, src->colorspace, dst, dst_stride, dw, dh, flags, last_cs, last_full);
+		fmt, full, src->colorspace, dst, dst_stride, dw, dh, flags);
 }
 
 // cd_scale2 does the same in two steps: scale the YUV planes (half the
 // samples of RGBA in 4:2:0, and no colour maths), then convert at the
 // small size through swscale's fast unscaled path. mid holds the scaled
-// planes between the steps. It returns 0, or -1 on failure.
+// planes between the steps. It returns 0 or a CD_ failure.
 static int cd_scale2(struct SwsContext **down, struct SwsContext **conv, AVFrame *mid,
-	const AVFrame *src, uint8_t *dst, int dst_stride, int dw, int dh, int flags,
-	int *last_cs, int *last_full)
+	const AVFrame *src, uint8_t *dst, int dst_stride, int dw, int dh, int flags)
 {
 	int full;
 	enum AVPixelFormat fmt = cd_format(src, &full);
-	if (mid->width != dw || mid->height != dh || mid->format != fmt) {
+	if (mid->width != dw || mid->height != dh || mid->format != fmt || !mid->data[0]) {
 		av_frame_unref(mid);
 		mid->width = dw;
 		mid->height = dh;
 		mid->format = fmt;
 		if (av_frame_get_buffer(mid, 0) < 0) {
-			return -1;
+			av_frame_unref(mid); // no size without a buffer
+			return CD_NO_BUFFER;
 		}
 	}
-	struct SwsContext *d = sws_getCachedContext(*down, src->width, src->height, fmt,
+	*down = sws_getCachedContext(*down, src->width, src->height, fmt,
 		dw, dh, fmt, flags, NULL, NULL, NULL);
-	if (!d) {
-		return -1;
+	if (!*down) {
+		return CD_NO_CONTEXT;
 	}
-	*down = d;
-	sws_scale(d, (const uint8_t *const *)src->data, src->linesize, 0, src->height, mid->data, mid->linesize);
-	struct SwsContext *c = cd_to_rgba(*conv, (const uint8_t *const *)mid->data, mid->linesize, dw, dh,
-		fmt, full, src->colorspace, dst, dst_stride, dw, dh, flags, last_cs, last_full);
-	if (!c) {
-		return -1;
+	if (sws_scale(*down, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
+			mid->data, mid->linesize) <= 0) {
+		return CD_NO_SCALE;
 	}
-	*conv = c;
-	return 0;
+	return cd_to_rgba(conv, (const uint8_t *const *)mid->data, mid->linesize, dw, dh,
+		fmt, full, src->colorspace, dst, dst_stride, dw, dh, flags);
 }
 */
 import "C"
@@ -124,41 +153,53 @@ const (
 	swsFull = swsBicubic
 )
 
-// scaler owns one swscale context. It is used on the decoder's goroutine
-// only.
+// scaler owns the swscale contexts of one output. It is used on the
+// decoder's goroutine only.
 type scaler struct {
-	ctx      *C.struct_SwsContext
-	lastCS   C.int
-	lastFull C.int
+	ctx *C.struct_SwsContext // one step
 
-	// Two-step scaling.
+	// Two steps.
 	down, conv *C.struct_SwsContext
 	mid        *C.AVFrame
 }
 
+// scaleError tells what failed in a C.cd_scale* result.
+func scaleError(r C.int) error {
+	switch r {
+	case 0:
+		return nil
+	case C.CD_NO_CONTEXT:
+		return errors.New("decode: swscale cannot convert this frame")
+	case C.CD_NO_BUFFER:
+		return errors.New("decode: cannot allocate the scaled frame")
+	case C.CD_NO_COLOUR:
+		return errors.New("decode: swscale refused the frame's colour details")
+	default:
+		return errors.New("decode: swscale drew nothing")
+	}
+}
+
+// frameAlloc is av_frame_alloc; tests make it fail.
+var frameAlloc = func() unsafe.Pointer { return unsafe.Pointer(C.av_frame_alloc()) }
+
 // scale2 is scale in two steps: YUV down, then RGBA.
 func (s *scaler) scale2(frame unsafe.Pointer, img *image.RGBA, flags int) error {
 	if s.mid == nil {
-		s.mid = C.av_frame_alloc()
+		s.mid = (*C.AVFrame)(frameAlloc())
+		if s.mid == nil {
+			return errors.New("decode: cannot allocate a frame")
+		}
 	}
 	b := img.Bounds()
-	if C.cd_scale2(&s.down, &s.conv, s.mid, (*C.AVFrame)(frame), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
-		C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags), &s.lastCS, &s.lastFull) < 0 {
-		return errors.New("decode: swscale cannot convert this frame")
-	}
-	return nil
+	return scaleError(C.cd_scale2(&s.down, &s.conv, s.mid, (*C.AVFrame)(frame),
+		(*C.uint8_t)(unsafe.Pointer(&img.Pix[0])), C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags)))
 }
 
 // scale converts frame (an *AVFrame) into img, scaled to img's size.
 func (s *scaler) scale(frame unsafe.Pointer, img *image.RGBA, flags int) error {
 	b := img.Bounds()
-	c := C.cd_scale(s.ctx, (*C.AVFrame)(frame), (*C.uint8_t)(unsafe.Pointer(&img.Pix[0])),
-		C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags), &s.lastCS, &s.lastFull)
-	if c == nil {
-		return errors.New("decode: swscale cannot convert this frame")
-	}
-	s.ctx = c
-	return nil
+	return scaleError(C.cd_scale(&s.ctx, (*C.AVFrame)(frame),
+		(*C.uint8_t)(unsafe.Pointer(&img.Pix[0])), C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags)))
 }
 
 func (s *scaler) free() {
