@@ -1,8 +1,9 @@
 // Command bench is `make bench`: it measures camdeck against FFmpeg on this
 // machine, in the same run, on clips it encodes itself and streams from
-// the demo camera, and prints one Markdown table that it also writes to
-// bench/results.md with the machine and the date. README.md in this folder
-// explains every figure.
+// the demo camera (`camdeck serve`), and prints one Markdown table that it
+// also writes to bench/results.md with the machine and the date.
+// README.md in this folder explains every figure; metric_N_*.go measures
+// figure N.
 //
 // Flags (or the same words in $CAMDECK_BENCH_FLAGS) shorten it: -quick for
 // a few short runs, -only decode,live to pick parts.
@@ -24,8 +25,9 @@ import (
 // bench is one run of the whole bench.
 type bench struct {
 	cfg     *config
-	root    string // the module's folder
-	helper  string // camdeck-bench binary
+	helper  string // camdeck-bench: the engine's parts in a process of their own
+	camdeck string // the camdeck binary: the window and the demo camera
+	decoder string // the player package's test binary: figure 1's benchmark
 	hd, sd  string // clips
 	machine machine
 	rows    []row
@@ -33,11 +35,9 @@ type bench struct {
 	extra   []string // Markdown sections after the notes
 
 	// Figures one part measures and another reports.
-	liveRSS   []float64 // camdeck, one live camera (bytes), from the live runs
-	live4RSS  []float64 // camdeck, four live cameras
-	ffLiveRSS []float64 // ffmpeg, one live stream
-	recRSS    []float64 // ffmpeg -c copy, one stream
-	scaleRuns []scaleRun
+	liveRSS, live4RSS, ffLiveRSS []float64 // bytes: camdeck with 1 and 4 live cameras, ffmpeg with one
+	recRSS                       []float64 // ffmpeg -c copy, one stream
+	scaleRuns                    []scaleRun
 }
 
 func main() {
@@ -57,79 +57,70 @@ func main() {
 
 func (b *bench) run(ctx context.Context) error {
 	start := time.Now()
-	root, err := moduleRoot()
-	if err != nil {
+	if err := chdirModuleRoot(); err != nil {
 		return err
 	}
-	b.root = root
-	if err := os.Chdir(root); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
 	b.machine = describeMachine()
-	others := busyProcesses(isOurs)
-	log.Printf("%d CPUs (%s), load %s; other busy processes: %s",
-		b.machine.CPUs, b.machine.Model, b.machine.LoadAvg, orNone(others))
+	log.Printf("%d CPUs (%s), load %s", b.machine.CPUs, b.machine.Model, b.machine.LoadAvg)
 	mon := startMonitor()
 	if err := b.prepare(); err != nil {
 		return err
 	}
-	parts := []struct {
-		name string
-		run  func(context.Context) error
-	}{
-		{"decode", b.decode},
-		{"live", b.live},
-		{"first", b.firstFrame},
-		{"record", b.record},
-		{"memory", b.memory},
-		{"ffplay", b.ffplay},
-		{"gui", b.gui},
-		{"micro", b.micro},
+	parts := map[string]func(context.Context) error{
+		"decode": b.decode, "live": b.live, "first": b.firstFrame, "record": b.record,
+		"memory": b.memory, "ffplay": b.ffplay, "gui": b.gui, "micro": b.micro,
 	}
-	for _, p := range parts {
-		if !b.cfg.wants(p.name) {
+	for _, name := range metricNames {
+		if !b.cfg.wants(name) {
 			continue
 		}
 		t := time.Now()
-		mon.setPart(p.name)
-		log.Printf("%s...", p.name)
-		if err := p.run(ctx); err != nil {
+		mon.setPart(name)
+		log.Printf("%s...", name)
+		if err := parts[name](ctx); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("bench: interrupted: %w", ctx.Err())
 			}
-			log.Printf("%s failed: %v", p.name, err)
-			b.rows = append(b.rows, row{Metric: p.name, Camdeck: "failed: " + oneLine(err)})
+			log.Printf("%s failed: %v", name, err)
+			b.rows = append(b.rows, row{Metric: name, Camdeck: "failed: " + strings.Join(strings.Fields(err.Error()), " ")})
 		}
-		log.Printf("%s done in %v", p.name, time.Since(t).Round(time.Second))
+		log.Printf("%s done in %v", name, time.Since(t).Round(time.Second))
 	}
 	mon.setPart("")
 	during := mon.report()
 	log.Printf("during the run, %s", during)
-	return b.write(time.Since(start), others, during)
+	return b.write(time.Since(start), during)
 }
 
-// prepare builds the helper and encodes the clips.
+// decoderPackage holds figure 1's benchmark (BenchmarkDecodeClip).
+const decoderPackage = "./player/decode"
+
+// prepare builds camdeck, the helper and the decoder's benchmark, and
+// encodes the clips.
 func (b *bench) prepare() error {
-	bin := filepath.Join(b.cfg.Cache, "bin", "camdeck-bench")
-	log.Printf("building %s", bin)
-	cmd := exec.Command("go", "build", "-o", bin, "./bench/cmd/camdeck-bench")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("bench: building the helper: %w: %s", err, out)
+	bin, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "bin"))
+	b.camdeck, b.helper, b.decoder = filepath.Join(bin, "camdeck"), filepath.Join(bin, "camdeck-bench"), filepath.Join(bin, "player.test")
+	for _, build := range [][]string{
+		{"build", "-o", b.camdeck, "."},
+		{"build", "-o", b.helper, "./bench/cmd/camdeck-bench"},
+		{"test", "-c", "-o", b.decoder, decoderPackage},
+	} {
+		log.Printf("go %s", strings.Join(build, " "))
+		if out, err := exec.Command("go", build...).CombinedOutput(); err != nil {
+			return fmt.Errorf("bench: go %s: %w: %s", strings.Join(build, " "), err, out)
+		}
 	}
-	b.helper, _ = filepath.Abs(bin)
 	log.Printf("encoding clips (once; kept in %s)", b.cfg.Cache)
 	var err error
 	if b.hd, err = clipHD.make(filepath.Join(b.cfg.Cache, "clips")); err != nil {
 		return err
 	}
-	if b.sd, err = clipSD.make(filepath.Join(b.cfg.Cache, "clips")); err != nil {
-		return err
-	}
-	return nil
+	b.sd, err = clipSD.make(filepath.Join(b.cfg.Cache, "clips"))
+	return err
 }
 
 // write prints the table and writes the results file.
-func (b *bench) write(took time.Duration, before []string, during string) error {
+func (b *bench) write(took time.Duration, during string) error {
 	m := b.machine
 	var s strings.Builder
 	fmt.Fprintf(&s, "# camdeck vs FFmpeg: `make bench`\n\n")
@@ -138,7 +129,7 @@ func (b *bench) write(took time.Duration, before []string, during string) error 
 	fmt.Fprintf(&s, "- Software: %s, FFmpeg %s (libx264 clips, libavcodec both sides)\n", m.Go, m.FFmpeg)
 	fmt.Fprintf(&s, "- Run: `make bench`%s, %v; %d runs per side, decoder threads %d both sides\n",
 		b.flagsNote(), took.Round(time.Second), b.cfg.Runs, b.cfg.Threads)
-	fmt.Fprintf(&s, "- Load average before: %s; other busy processes before: %s\n", m.LoadAvg, orNone(before))
+	fmt.Fprintf(&s, "- Load average before: %s\n", m.LoadAvg)
 	fmt.Fprintf(&s, "- During the run (sampled every %v): %s\n\n", monitorEvery, during)
 	fmt.Fprintf(&s, "Figures: median of the runs, (min–max). Ratios are camdeck / reference, ")
 	fmt.Fprintf(&s, "taken run by run with the two sides run back to back, alternating which goes first.\n\n")
@@ -177,30 +168,20 @@ func (b *bench) note(format string, args ...any) {
 	b.notes = append(b.notes, fmt.Sprintf(format, args...))
 }
 
-func moduleRoot() (string, error) {
+// chdirModuleRoot makes the module's folder the current one: the bench
+// builds and writes relative to it.
+func chdirModuleRoot() error {
 	dir, err := os.Getwd()
 	if err != nil {
-		return "", fmt.Errorf("bench: %w", err)
+		return fmt.Errorf("bench: %w", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
+			return os.Chdir(dir)
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("bench: no go.mod above the current folder")
+		if filepath.Dir(dir) == dir {
+			return fmt.Errorf("bench: no go.mod above the current folder")
 		}
-		dir = parent
+		dir = filepath.Dir(dir)
 	}
-}
-
-func orNone(list []string) string {
-	if len(list) == 0 {
-		return "none"
-	}
-	return strings.Join(list, ", ")
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }

@@ -21,7 +21,7 @@ var microPackages = []string{"./player/", "./player/decode/", "./recorder/"}
 // `benchstat old.txt new.txt`) and adds benchstat's summary to the results.
 func (b *bench) micro(ctx context.Context) error {
 	clip, _ := filepath.Abs(b.hd)
-	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem",
+	args := append([]string{"test", "-run", "^$", "-bench", ".", "-skip", "BenchmarkDecodeClip", "-benchmem",
 		"-count", fmt.Sprint(b.cfg.MicroCount), "-benchtime", b.cfg.MicroTime}, microPackages...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Env = append(os.Environ(), "CAMDECK_BENCH_CLIP="+clip)
@@ -39,7 +39,7 @@ func (b *bench) micro(ctx context.Context) error {
 		summary = []byte(benchLines(string(out)))
 	}
 	b.extra = append(b.extra, fmt.Sprintf("## Micro-benchmarks\n\n"+
-		"`CAMDECK_BENCH_CLIP=<1080p30 clip> go test -run '^$' -bench . -benchmem -count %d -benchtime %s %s`, "+
+		"`CAMDECK_BENCH_CLIP=<1080p30 clip> go test -run '^$' -bench . -skip BenchmarkDecodeClip -benchmem -count %d -benchtime %s %s`, "+
 		"summarized by `benchstat` (raw output: `%s`; compare runs with `benchstat old.txt new.txt`). "+
 		"The scale rows compare camdeck's tile filter (bilinear) with cheaper ones; part write compares with and without the fsync per part.\n\n```\n%s```\n",
 		b.cfg.MicroCount, b.cfg.MicroTime, strings.Join(microPackages, " "), rel(raw), summary))

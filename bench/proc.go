@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -15,13 +14,9 @@ import (
 	"time"
 )
 
-// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ,
-// 100 on every Linux the bench targets).
-const clockTick = 10 * time.Millisecond
-
-// proc is one measured child process: camdeck's helper, ffmpeg, the demo
-// server. Its stdout is read line by line; its stderr is kept for errors
-// and for ffmpeg's statistics.
+// proc is one measured child process: camdeck, its bench helper, ffmpeg.
+// Its stdout is read line by line; its stderr is kept for errors and for
+// ffmpeg's statistics.
 type proc struct {
 	name  string
 	cmd   *exec.Cmd
@@ -34,13 +29,10 @@ type proc struct {
 	err    error
 }
 
-// lockedWriter appends to the proc's stderr buffer.
-type lockedWriter struct{ p *proc }
-
-func (w lockedWriter) Write(b []byte) (int, error) {
-	w.p.mu.Lock()
-	defer w.p.mu.Unlock()
-	return w.p.stderr.Write(b)
+func (p *proc) Write(b []byte) (int, error) { // stderr
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.Write(b)
 }
 
 // startProc starts a command with extra environment variables.
@@ -48,7 +40,7 @@ func startProc(env []string, name string, args ...string) (*proc, error) {
 	p := &proc{name: name, lines: make(chan string, 4096), done: make(chan struct{})}
 	p.cmd = exec.Command(name, args...)
 	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stderr = lockedWriter{p}
+	p.cmd.Stderr = p
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the bench
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -74,19 +66,24 @@ func startProc(env []string, name string, args ...string) (*proc, error) {
 	return p, nil
 }
 
-// pid is the child's process id.
 func (p *proc) pid() int { return p.cmd.Process.Pid }
 
-// line waits for the next stdout line, at most timeout.
-func (p *proc) line(timeout time.Duration) (string, error) {
-	select {
-	case l, ok := <-p.lines:
-		if !ok {
-			return "", fmt.Errorf("bench: %s ended early: %s", p.name, p.tail())
+// waitLine waits, at most timeout, for a stdout line for which want
+// holds, and returns it.
+func (p *proc) waitLine(timeout time.Duration, want func(string) bool) (string, error) {
+	deadline := time.After(timeout)
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				return "", fmt.Errorf("bench: %s ended early: %s", p.name, p.tail())
+			}
+			if want(l) {
+				return l, nil
+			}
+		case <-deadline:
+			return "", fmt.Errorf("bench: %s: no expected output after %v", p.name, timeout)
 		}
-		return l, nil
-	case <-time.After(timeout):
-		return "", fmt.Errorf("bench: %s: no output after %v", p.name, timeout)
 	}
 }
 
@@ -97,32 +94,16 @@ func (b *bench) startHelper(env []string, within time.Duration, args ...string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.waitLine("ready", within); err != nil {
+	if _, err := p.waitLine(within, func(l string) bool { return l == "ready" }); err != nil {
 		p.stop(5 * time.Second)
 		return nil, err
 	}
 	return p, nil
 }
 
-// waitLine waits for a stdout line equal to want.
-func (p *proc) waitLine(want string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		l, err := p.line(time.Until(deadline))
-		if err != nil {
-			return err
-		}
-		if l == want {
-			return nil
-		}
-	}
-}
-
 // tail is the end of the child's stderr, for error messages.
 func (p *proc) tail() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s := strings.TrimSpace(p.stderr.String())
+	s := strings.TrimSpace(p.errOutput())
 	if len(s) > 400 {
 		s = "..." + s[len(s)-400:]
 	}
@@ -136,78 +117,32 @@ func (p *proc) errOutput() string {
 	return p.stderr.String()
 }
 
-// cpu is the CPU time (user + system, all threads) the child used so far.
-// It sums the nanosecond run times of the child's threads
-// (/proc/PID/task/*/schedstat); /proc/PID/stat has the same figure in
-// 10 ms ticks only, too coarse for a recorder at 1% of a core, and is the
-// fallback. A thread that ends between two readings takes its time with
-// it: the bench's children keep their threads for their whole run.
-func (p *proc) cpu() (time.Duration, error) {
-	if d, err := schedTime(p.pid()); err == nil {
-		return d, nil
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid()))
-	if err != nil {
-		return 0, fmt.Errorf("bench: %s: %w", p.name, err)
-	}
-	// The command name may hold spaces: fields count from after its ')'.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("bench: %s: short /proc stat", p.name)
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64) // field 14, utime
-	st, err2 := strconv.ParseInt(f[12], 10, 64) // field 15, stime
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, fmt.Errorf("bench: %s: %w", p.name, err)
-	}
-	return time.Duration(ut+st) * clockTick, nil
-}
-
-// schedTime sums the CPU time of every thread of a process.
+// schedTime is the CPU time (user + system) of all of a process's threads
+// so far: the sum of their nanosecond run times in
+// /proc/PID/task/*/schedstat (/proc/PID/stat counts 10 ms ticks, too
+// coarse for a recorder at 1% of a core). A thread that ends between two
+// readings takes its time with it: the bench's children keep theirs.
 func schedTime(pid int) (time.Duration, error) {
-	dir := fmt.Sprintf("/proc/%d/task", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, err
+	var total time.Duration
+	for _, t := range threadTimes(pid) {
+		total += t.cpu
 	}
-	var total int64
-	for _, e := range ents {
-		b, err := os.ReadFile(dir + "/" + e.Name() + "/schedstat")
-		if err != nil {
-			continue // the thread ended
-		}
-		f := strings.Fields(string(b))
-		if len(f) == 0 {
-			return 0, errors.New("bench: empty schedstat")
-		}
-		ns, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		total += ns
+	if total == 0 {
+		return 0, fmt.Errorf("bench: no CPU time for process %d", pid)
 	}
-	return time.Duration(total), nil
+	return total, nil
 }
 
 // rss is the child's resident set size in bytes.
 func (p *proc) rss() (int64, error) {
-	return rssOf(p.pid())
-}
-
-func rssOf(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid()))
 	if err != nil {
 		return 0, fmt.Errorf("bench: rss: %w", err)
 	}
 	for _, l := range strings.Split(string(b), "\n") {
 		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("bench: rss: %w", err)
-			}
-			return kb << 10, nil
+			return kb << 10, err
 		}
 	}
 	return 0, errors.New("bench: rss: no VmRSS")
@@ -216,7 +151,7 @@ func rssOf(pid int) (int64, error) {
 // cpuWindow measures the child's CPU time over a wallclock window and
 // returns it as a fraction of one core.
 func (p *proc) cpuWindow(window time.Duration) (float64, error) {
-	c0, err := p.cpu()
+	c0, err := schedTime(p.pid())
 	if err != nil {
 		return 0, err
 	}
@@ -226,7 +161,7 @@ func (p *proc) cpuWindow(window time.Duration) (float64, error) {
 	case <-p.done:
 		return 0, fmt.Errorf("bench: %s ended during the measurement: %s", p.name, p.tail())
 	}
-	c1, err := p.cpu()
+	c1, err := schedTime(p.pid())
 	if err != nil {
 		return 0, err
 	}
@@ -260,26 +195,32 @@ func (p *proc) stop(timeout time.Duration) []string {
 
 // wait waits for the child to exit by itself, at most timeout (then it is
 // killed and an error returned), and returns its wall time since start
-// and its CPU time from rusage.
-func (p *proc) wait(timeout time.Duration) (wall, cpu time.Duration, err error) {
-	select {
-	case <-p.done:
-	case <-time.After(timeout):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		return 0, 0, fmt.Errorf("bench: %s: still running after %v", p.name, timeout)
+// and the lines it printed.
+func (p *proc) wait(timeout time.Duration) (time.Duration, []string, error) {
+	var lines []string
+	deadline := time.After(timeout)
+	for {
+		select {
+		case l, ok := <-p.lines:
+			if ok {
+				lines = append(lines, l)
+				continue
+			}
+			<-p.done
+			wall := time.Since(p.start)
+			p.mu.Lock()
+			err := p.err
+			p.mu.Unlock()
+			if err != nil {
+				return 0, lines, fmt.Errorf("bench: %s: %w: %s", p.name, err, p.tail())
+			}
+			return wall, lines, nil
+		case <-deadline:
+			_ = p.cmd.Process.Kill()
+			<-p.done
+			return 0, lines, fmt.Errorf("bench: %s: still running after %v", p.name, timeout)
+		}
 	}
-	wall = time.Since(p.start)
-	p.mu.Lock()
-	err = p.err
-	p.mu.Unlock()
-	if err != nil {
-		return 0, 0, fmt.Errorf("bench: %s: %w: %s", p.name, err, p.tail())
-	}
-	if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	return wall, cpu, nil
 }
 
 // exited tells whether the child has ended.
@@ -292,14 +233,48 @@ func (p *proc) exited() bool {
 	}
 }
 
-// sleepCtx sleeps d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// threadTime is one thread's context switches and CPU time so far.
+type threadTime struct {
+	switches int64
+	cpu      time.Duration
+}
+
+// threadTimes reads every thread of a process, by thread id.
+func threadTimes(pid int) map[int]threadTime {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	ents, _ := os.ReadDir(dir)
+	out := map[int]threadTime{}
+	for _, e := range ents {
+		tid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		var t threadTime
+		if b, err := os.ReadFile(dir + "/" + e.Name() + "/status"); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if k, v, ok := strings.Cut(l, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
+					c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+					t.switches += c
+				}
+			}
+		}
+		if b, err := os.ReadFile(dir + "/" + e.Name() + "/schedstat"); err == nil {
+			if f := strings.Fields(string(b)); len(f) > 0 {
+				ns, _ := strconv.ParseInt(f[0], 10, 64)
+				t.cpu = time.Duration(ns)
+			}
+		}
+		out[tid] = t
 	}
+	return out
+}
+
+// contextSwitches counts the context switches of all of a process's
+// threads so far.
+func contextSwitches(pid int) int64 {
+	var n int64
+	for _, t := range threadTimes(pid) {
+		n += t.switches
+	}
+	return n
 }

@@ -16,24 +16,28 @@ import (
 // 30 fps work or the 100 Hz scheduler tick.
 const perfFreq = 499
 
-// profileSide is one process a profile samples: camdeck's helper (args)
-// or ffmpeg (ffmpeg), with its environment and the cameras it has (its
-// figures are divided by them, to read per camera).
+// profileFor is how long each side of a profile is sampled.
+const profileFor = 10 * time.Second
+
+// profileSide is one process a profile samples: camdeck's helper (prog
+// empty) or another program, with its environment and the cameras it has
+// (its figures are divided by them, to read per camera).
 type profileSide struct {
 	label   string
 	env     []string
-	args    []string // camdeck-bench arguments
-	ffmpeg  []string // or ffmpeg's
+	prog    string
+	args    []string
 	cameras int
 	threads bool // list its busiest threads
 }
 
 // profileSpec says what to profile: the sides of the table (the first is
-// camdeck's, whose hottest symbols and Go profile are shown too).
+// camdeck's, whose hottest symbols, and Go profile if it is the helper,
+// are shown too).
 type profileSpec struct {
 	title, name string
 	sides       []profileSide
-	dur         time.Duration
+	warmup      time.Duration // before sampling; it defaults to the live runs' warm-up
 }
 
 // profileRun profiles one path outside the measured runs, each side in a
@@ -41,110 +45,102 @@ type profileSpec struct {
 // work, which splits their CPU by shared object (decoding in libavcodec,
 // conversion in libswscale, camdeck's Go code, the kernel) into
 // comparable shares of a core; then a Go CPU profile (pprof) of the
-// helper for its Go side. It returns a Markdown section for the results.
-func (b *bench) profileRun(sp profileSpec) string {
+// helper for its Go side. It adds a Markdown section to the results.
+func (b *bench) profileRun(sp profileSpec) {
+	if sp.warmup == 0 {
+		sp.warmup = b.cfg.Warmup
+	}
 	dir, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "profiles"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return ""
+		return
 	}
 	var s strings.Builder
 	fmt.Fprintf(&s, "<details><summary>Profile: %s</summary>\n\n", sp.title)
 	for _, side := range sp.sides {
-		cmd := "camdeck-bench " + strings.Join(side.args, " ")
-		if side.ffmpeg != nil {
-			cmd = "ffmpeg " + strings.Join(side.ffmpeg, " ")
-		}
-		fmt.Fprintf(&s, "- %s: `%s%s`\n", side.label, orEmpty(side.env != nil, strings.Join(side.env, " ")+" "), cmd)
+		cmd := filepath.Base(orHelper(side.prog)) + " " + strings.Join(side.args, " ")
+		fmt.Fprintf(&s, "- %s: `%s`\n", side.label, strings.TrimSpace(strings.Join(side.env, " ")+" "+cmd))
 	}
-	fmt.Fprintf(&s, "\n%v per profile, each in a run of its own, after the warm-up.\n\n", sp.dur)
-
+	fmt.Fprintf(&s, "\n%v per profile, each in a run of its own, after a warm-up of %v; the figures of a side with "+
+		"several cameras are per camera.\n\n", profileFor, sp.warmup)
 	main := sp.sides[0]
 	if _, err := exec.LookPath("perf"); err == nil {
 		var cols []column
 		var files []string
-		var threads string
 		for i, side := range sp.sides {
 			path := filepath.Join(dir, fmt.Sprintf("%s-%d.perf.data", sp.name, i+1))
-			var p *perfProfile
-			var err error
-			if side.ffmpeg != nil {
-				p, err = b.perfFFmpeg(side.ffmpeg, path, sp.dur)
-			} else {
-				p, err = b.perfHelper(side.env, side.args, path, sp.dur)
-			}
+			p, err := b.perfSide(side, path, sp.warmup)
 			if err != nil {
 				log.Printf("  profile %s (%s): perf: %v", sp.name, side.label, err)
 				continue
 			}
-			if side.cameras > 1 {
-				p.scale(1 / float64(side.cameras))
-			}
+			p.scale(1 / float64(max(1, side.cameras)))
 			cols = append(cols, column{side.label, p})
-			if i == 0 && side.threads {
-				threads = fmt.Sprintf("Threads of %s that switch most (thread 2 of a Go program is the runtime's sysmon, "+
-					"the first thread it starts):\n\n%s\n", side.label, threadTable(p.threads))
-			}
 			files = append(files, "`"+rel(path)+"`")
 		}
 		if len(cols) > 0 {
 			fmt.Fprintf(&s, "CPU by shared object, %% of one core (`perf record -F %d -p PID`, all threads; %s):\n\n%s\n",
 				perfFreq, strings.Join(files, ", "), dsoTable(cols))
-			s.WriteString(threads)
+			if main.threads && cols[0].name == main.label {
+				fmt.Fprintf(&s, "Threads of %s that switch most (thread 2 of a Go program is the runtime's sysmon, "+
+					"the first thread it starts):\n\n%s\n", main.label, threadTable(cols[0].p.threads))
+			}
 			out, err := exec.Command("perf", "report", "-i", filepath.Join(dir, sp.name+"-1.perf.data"), "--no-children",
 				"--sort", "dso,sym", "--percent-limit", "1.5", "--stdio").Output()
 			if err == nil {
 				fmt.Fprintf(&s, "Hottest symbols of %s (libav's are stripped and show as addresses; "+
 					"`finish_task_switch` is CPU charged to thread wake-ups and switches):\n\n```\n%s```\n\n",
-					main.label, perfTable(string(out)))
+					main.label, keepLines(string(out), func(l string) bool { return !strings.HasPrefix(l, "#") }))
 			}
 		}
 	}
-
-	pprofPath := filepath.Join(dir, sp.name+".pprof")
-	if err := b.pprofHelper(main.env, main.args, pprofPath, sp.dur); err != nil {
-		log.Printf("  profile %s: pprof: %v", sp.name, err)
-	} else {
-		out, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=32", b.helper, pprofPath).Output()
-		if err == nil {
-			fmt.Fprintf(&s, "Go CPU profile of %s (`%s`, `go tool pprof -top -cum`; cgo calls count under their Go caller, "+
-				"libav's own threads are not seen):\n\n```\n%s```\n\n", main.label, rel(pprofPath), pprofTop(string(out)))
-		}
+	if main.prog == "" { // only the helper writes a Go profile
+		s.WriteString(b.pprofSide(main, filepath.Join(dir, sp.name+".pprof")))
 	}
 	s.WriteString("</details>\n")
-	return s.String()
+	b.extra = append(b.extra, s.String())
 }
 
-func orEmpty(ok bool, s string) string {
-	if ok {
-		return s
+// pprofSide runs the helper with a Go CPU profile of its measured phase
+// and returns pprof's top functions as Markdown.
+func (b *bench) pprofSide(side profileSide, path string) string {
+	p, err := b.startHelper(side.env, 60*time.Second, append(side.args, "-cpuprofile", path)...)
+	if err != nil {
+		log.Printf("  profile: pprof: %v", err)
+		return ""
 	}
-	return ""
+	time.Sleep(profileFor)
+	p.stop(30 * time.Second)
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-cum", "-nodecount=32", b.helper, path).Output()
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("Go CPU profile of %s (`%s`, `go tool pprof -top -cum`; cgo calls count under their Go caller, "+
+		"libav's own threads are not seen):\n\n```\n%s```\n\n", side.label, rel(path),
+		keepLines(string(out), func(l string) bool {
+			return !strings.HasPrefix(l, "File:") && !strings.HasPrefix(l, "Build ID:") &&
+				!strings.HasPrefix(l, "Type:") && !strings.HasPrefix(l, "Time:")
+		}))
 }
 
-// perfHelper samples a helper run with perf once it is ready and returns
-// its CPU by shared object.
-func (b *bench) perfHelper(env, args []string, path string, dur time.Duration) (*perfProfile, error) {
-	p, err := b.startHelper(env, 60*time.Second, args...)
+// perfSide starts one side, samples it with perf after the warm-up and
+// stops it.
+func (b *bench) perfSide(side profileSide, path string, warmup time.Duration) (*perfProfile, error) {
+	var p *proc
+	var err error
+	if side.prog != "" {
+		p, err = startProc(side.env, side.prog, side.args...)
+	} else {
+		p, err = b.startHelper(side.env, 60*time.Second, side.args...)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer p.stop(30 * time.Second)
-	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
-	return perfRecord(p.pid(), path, dur)
-}
-
-// perfFFmpeg samples ffmpeg after the warm-up.
-func (b *bench) perfFFmpeg(args []string, path string, dur time.Duration) (*perfProfile, error) {
-	p, err := startProc(nil, "ffmpeg", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer p.stop(20 * time.Second)
-	time.Sleep(b.cfg.Warmup)
+	time.Sleep(time.Until(p.start.Add(warmup)))
 	if p.exited() {
-		return nil, fmt.Errorf("bench: ffmpeg ended: %s", p.tail())
+		return nil, fmt.Errorf("bench: %s ended: %s", p.name, p.tail())
 	}
-	return perfRecord(p.pid(), path, dur)
+	return perfRecord(p.pid(), path, profileFor)
 }
 
 // perfProfile is a process's CPU by stage, in fractions of one core, and
@@ -178,7 +174,7 @@ type column struct {
 // perfRecord samples a process for dur and returns its CPU by shared
 // object.
 func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
-	cs0, th0 := contextSwitches(pid), threadTimes(pid)
+	th0 := threadTimes(pid)
 	perf, err := startProc(nil, "perf", "record", "-q", "-F", strconv.Itoa(perfFreq), "-o", path,
 		"-p", strconv.Itoa(pid), "--", "sleep", fmt.Sprint(dur.Seconds()))
 	if err != nil {
@@ -187,60 +183,76 @@ func perfRecord(pid int, path string, dur time.Duration) (*perfProfile, error) {
 	if _, _, err := perf.wait(dur + 30*time.Second); err != nil {
 		return nil, err
 	}
-	switches := float64(contextSwitches(pid)-cs0) / dur.Seconds()
-	threads := threadDelta(th0, threadTimes(pid), dur)
+	prof := &perfProfile{cpu: map[string]float64{}}
+	th1 := threadTimes(pid)
+	var tids []int
+	for tid := range th1 {
+		tids = append(tids, tid)
+	}
+	sort.Ints(tids)
+	for i, tid := range tids {
+		sw := float64(th1[tid].switches-th0[tid].switches) / dur.Seconds()
+		prof.switches += sw
+		prof.threads = append(prof.threads, threadStat{order: i + 1, switches: sw, cpu: float64(th1[tid].cpu-th0[tid].cpu) / float64(dur)})
+	}
+	sort.Slice(prof.threads, func(i, j int) bool { return prof.threads[i].switches > prof.threads[j].switches })
 	out, err := exec.Command("perf", "report", "-i", path, "--no-children", "--sort", "dso", "-n", "--stdio").Output()
 	if err != nil {
 		return nil, fmt.Errorf("bench: perf report: %w", err)
 	}
-	cpu := map[string]float64{}
 	for _, l := range strings.Split(string(out), "\n") {
 		f := strings.Fields(l)
-		if len(f) < 3 || strings.HasPrefix(f[0], "#") || !strings.HasSuffix(f[0], "%") {
+		if len(f) < 3 || !strings.HasSuffix(f[0], "%") {
 			continue
 		}
-		n, err := strconv.Atoi(f[1])
-		if err != nil {
-			continue
+		if n, err := strconv.Atoi(f[1]); err == nil {
+			prof.cpu[stage(strings.Join(f[2:], " "))] += float64(n) / (perfFreq * dur.Seconds())
 		}
-		cpu[stage(strings.Join(f[2:], " "))] += float64(n) / (perfFreq * dur.Seconds())
 	}
-	return &perfProfile{cpu: cpu, switches: switches, threads: threads}, nil
+	return prof, nil
 }
 
-// stage names what a shared object does on these paths.
+// stages name what a shared object does on these paths: the first whose
+// test holds.
+var stages = []struct {
+	name string
+	is   func(dso string) bool
+}{
+	{"decode (libavcodec)", prefix("libavcodec")},
+	{"convert/scale (libswscale)", prefix("libswscale")},
+	{"filters (libavfilter)", prefix("libavfilter")},
+	{"RTSP, demux, mux (libavformat)", prefix("libavformat")},
+	{"libavutil", prefix("libavutil")},
+	{"camdeck Go code (RTSP, depacketize, queues, mux, runtime)", prefix("camdeck-bench")},
+	{"ffmpeg's own code", func(d string) bool { return d == "ffmpeg" }},
+	{"camdeck Go code (Fyne, engine, runtime)", func(d string) bool { return d == "camdeck" }},
+	{"ffplay and SDL", func(d string) bool { return d == "ffplay" || strings.HasPrefix(d, "libSDL2") }},
+	{"drawing: Mesa software OpenGL (llvmpipe)", func(d string) bool {
+		return strings.Contains(d, "swrast") || strings.Contains(d, "gallium") || strings.Contains(d, "llvmpipe") ||
+			strings.HasPrefix(d, "libLLVM") || strings.Contains(d, "dri")
+	}},
+	{"OpenGL/X11 client libraries", prefix("libGL", "libX", "libxcb", "libglfw")},
+	{"JIT code (llvmpipe shaders) and unknown", prefix("[JIT]", "[unknown]")},
+	{"kernel (syscalls, network, scheduling)", func(d string) bool { return strings.Contains(d, "kernel") }},
+	{"libc (memcpy, locks)", prefix("libc")},
+}
+
+func prefix(ps ...string) func(string) bool {
+	return func(d string) bool {
+		for _, p := range ps {
+			if strings.HasPrefix(d, p) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
 func stage(dso string) string {
-	switch {
-	case strings.HasPrefix(dso, "libavcodec"):
-		return "decode (libavcodec)"
-	case strings.HasPrefix(dso, "libswscale"):
-		return "convert/scale (libswscale)"
-	case strings.HasPrefix(dso, "libavfilter"):
-		return "filters (libavfilter)"
-	case strings.HasPrefix(dso, "libavformat"):
-		return "RTSP, demux, mux (libavformat)"
-	case strings.HasPrefix(dso, "libavutil"):
-		return "libavutil"
-	case strings.HasPrefix(dso, "camdeck-bench"):
-		return "camdeck Go code (RTSP, depacketize, queues, mux, runtime)"
-	case dso == "ffmpeg":
-		return "ffmpeg's own code"
-	case dso == "camdeck":
-		return "camdeck Go code (Fyne, engine, runtime)"
-	case dso == "ffplay" || strings.HasPrefix(dso, "libSDL2"):
-		return "ffplay and SDL"
-	case strings.Contains(dso, "swrast") || strings.Contains(dso, "gallium") || strings.Contains(dso, "llvmpipe") ||
-		strings.HasPrefix(dso, "libLLVM") || strings.Contains(dso, "dri"):
-		return "drawing: Mesa software OpenGL (llvmpipe)"
-	case strings.HasPrefix(dso, "libGL") || strings.HasPrefix(dso, "libX") || strings.HasPrefix(dso, "libxcb") ||
-		strings.HasPrefix(dso, "libglfw"):
-		return "OpenGL/X11 client libraries"
-	case strings.HasPrefix(dso, "[JIT]") || strings.HasPrefix(dso, "[unknown]"):
-		return "JIT code (llvmpipe shaders) and unknown"
-	case strings.Contains(dso, "kernel"):
-		return "kernel (syscalls, network, scheduling)"
-	case strings.HasPrefix(dso, "libc"):
-		return "libc (memcpy, locks)"
+	for _, s := range stages {
+		if s.is(dso) {
+			return s.name
+		}
 	}
 	return "other (" + dso + ")"
 }
@@ -261,78 +273,27 @@ func dsoTable(cols []column) string {
 	}
 	sort.Slice(list, func(i, j int) bool { return total[list[i]] > total[list[j]] })
 	var s strings.Builder
-	s.WriteString("| stage |")
-	for _, c := range cols {
-		s.WriteString(" " + c.name + " |")
-	}
-	s.WriteString("\n|---|" + strings.Repeat("---|", len(cols)) + "\n")
-	for _, k := range list {
-		s.WriteString("| " + k + " |")
+	line := func(name string, cell func(c column) string) {
+		s.WriteString("| " + name + " |")
 		for _, c := range cols {
-			fmt.Fprintf(&s, " %.1f%% |", 100*c.p.cpu[k])
+			s.WriteString(" " + cell(c) + " |")
 		}
 		s.WriteString("\n")
 	}
-	s.WriteString("| **total** |")
-	for _, c := range cols {
+	line("stage", func(c column) string { return c.name })
+	s.WriteString("|---|" + strings.Repeat("---|", len(cols)) + "\n")
+	for _, k := range list {
+		line(k, func(c column) string { return fmt.Sprintf("%.1f%%", 100*c.p.cpu[k]) })
+	}
+	line("**total**", func(c column) string {
 		t := 0.0
 		for _, v := range c.p.cpu {
 			t += v
 		}
-		fmt.Fprintf(&s, " **%.1f%%** |", 100*t)
-	}
-	s.WriteString("\n| context switches per second (all threads) |")
-	for _, c := range cols {
-		fmt.Fprintf(&s, " %.0f |", c.p.switches)
-	}
-	s.WriteString("\n")
+		return fmt.Sprintf("**%.1f%%**", 100*t)
+	})
+	line("context switches per second (all threads)", func(c column) string { return fmt.Sprintf("%.0f", c.p.switches) })
 	return s.String()
-}
-
-// threadTimes reads every thread's context switches and CPU time.
-func threadTimes(pid int) map[int][2]int64 {
-	dir := fmt.Sprintf("/proc/%d/task", pid)
-	ents, _ := os.ReadDir(dir)
-	out := map[int][2]int64{}
-	for _, e := range ents {
-		tid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		var cs, ns int64
-		if b, err := os.ReadFile(dir + "/" + e.Name() + "/status"); err == nil {
-			for _, l := range strings.Split(string(b), "\n") {
-				if k, v, ok := strings.Cut(l, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
-					c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-					cs += c
-				}
-			}
-		}
-		if b, err := os.ReadFile(dir + "/" + e.Name() + "/schedstat"); err == nil {
-			if f := strings.Fields(string(b)); len(f) > 0 {
-				ns, _ = strconv.ParseInt(f[0], 10, 64)
-			}
-		}
-		out[tid] = [2]int64{cs, ns}
-	}
-	return out
-}
-
-// threadDelta turns two readings into per-thread rates, busiest first.
-func threadDelta(a, b map[int][2]int64, dur time.Duration) []threadStat {
-	var tids []int
-	for tid := range b {
-		tids = append(tids, tid)
-	}
-	sort.Ints(tids)
-	var out []threadStat
-	for i, tid := range tids {
-		out = append(out, threadStat{order: i + 1,
-			switches: float64(b[tid][0]-a[tid][0]) / dur.Seconds(),
-			cpu:      float64(b[tid][1]-a[tid][1]) / float64(dur)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].switches > out[j].switches })
-	return out
 }
 
 // threadTable renders the threads that switch most.
@@ -345,60 +306,23 @@ func threadTable(ts []threadStat) string {
 	return s.String()
 }
 
-// contextSwitches counts the voluntary and involuntary context switches
-// of all of a process's threads so far.
-func contextSwitches(pid int) int64 {
-	dir := fmt.Sprintf("/proc/%d/task", pid)
-	ents, _ := os.ReadDir(dir)
-	var n int64
-	for _, e := range ents {
-		b, err := os.ReadFile(dir + "/" + e.Name() + "/status")
-		if err != nil {
-			continue
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.HasSuffix(k, "ctxt_switches") {
-				c, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-				n += c
-			}
-		}
-	}
-	return n
-}
-
-// pprofHelper runs the helper with a Go CPU profile of its measured phase.
-func (b *bench) pprofHelper(env, args []string, path string, dur time.Duration) error {
-	p, err := b.startHelper(env, 60*time.Second, append(args, "-cpuprofile", path)...)
-	if err != nil {
-		return err
-	}
-	defer p.stop(30 * time.Second)
-	time.Sleep(dur)
-	return nil
-}
-
-// perfTable keeps the lines of perf's report that carry figures.
-func perfTable(out string) string {
+// keepLines keeps the non-empty lines of out for which keep holds.
+func keepLines(out string, keep func(string) bool) string {
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
-		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
-			b.WriteString(t + "\n")
+		if t := strings.TrimSpace(l); t != "" && keep(t) {
+			b.WriteString(l + "\n")
 		}
 	}
 	return b.String()
 }
 
-// pprofTop drops pprof's header lines about the binary and the file.
-func pprofTop(out string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "File:") || strings.HasPrefix(l, "Build ID:") || strings.HasPrefix(l, "Type:") ||
-			strings.HasPrefix(l, "Time:") || l == "" {
-			continue
-		}
-		b.WriteString(l + "\n")
+// orHelper names the program of a profile side.
+func orHelper(prog string) string {
+	if prog == "" {
+		return "camdeck-bench"
 	}
-	return b.String()
+	return prog
 }
 
 func rel(path string) string {
@@ -408,25 +332,4 @@ func rel(path string) string {
 		}
 	}
 	return path
-}
-
-// profileLive profiles the live path: one 1080p30 camera shown as a tile,
-// ffmpeg doing the same, and camdeck on one Go thread (GOMAXPROCS=1), the
-// what-if that tells the Go scheduler's share.
-func (b *bench) profileLive(url string) {
-	log.Printf("  profiling the live path")
-	cam := []string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()}
-	s := b.profileRun(profileSpec{
-		title: "live path, one 1080p30 camera → 640x360 tile", name: "live",
-		sides: []profileSide{
-			{label: "camdeck", args: cam, threads: true},
-			{label: "ffmpeg", ffmpeg: ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
-				"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")},
-			{label: "camdeck, GOMAXPROCS=1", env: []string{"GOMAXPROCS=1"}, args: cam},
-		},
-		dur: 10 * time.Second,
-	})
-	if s != "" {
-		b.extra = append(b.extra, s)
-	}
 }

@@ -9,27 +9,25 @@ import (
 	"time"
 )
 
-// server is the demo camera, run by the helper in a process of its own.
+// server is the demo camera, `camdeck serve`, in a process of its own so
+// that its CPU is never counted for either side.
 type server struct {
 	p       *proc
 	url     string
 	started time.Time // about when its shared feed started: keyframes follow every GOP
 }
 
-// startServer serves clip (shared: one live feed, readers join mid-GOP).
+// startServer serves clip over TCP, shared: one live feed that readers
+// join mid-GOP, as with a real camera.
 func (b *bench) startServer(clip string) (*server, error) {
-	p, err := startProc(nil, b.helper, "serve", "-clip", clip)
+	p, err := startProc(nil, b.camdeck, "serve", "--addr", "127.0.0.1:0", "--shared", "--tcp-only", clip)
 	if err != nil {
 		return nil, err
 	}
-	url, err := p.line(30 * time.Second)
+	url, err := p.waitLine(30*time.Second, func(l string) bool { return strings.HasPrefix(l, "rtsp://") })
 	if err != nil {
 		p.stop(5 * time.Second)
 		return nil, err
-	}
-	if !strings.HasPrefix(url, "rtsp://") {
-		p.stop(5 * time.Second)
-		return nil, fmt.Errorf("bench: the server printed %q, not a URL", url)
 	}
 	return &server{p: p, url: url, started: time.Now()}, nil
 }
@@ -47,15 +45,6 @@ func helperResult(lines []string, v any) error {
 		}
 	}
 	return fmt.Errorf("bench: the helper printed no result")
-}
-
-// drain collects the stdout lines of a child that has exited.
-func drain(p *proc) []string {
-	var out []string
-	for l := range p.lines {
-		out = append(out, l)
-	}
-	return out
 }
 
 var frameRE = regexp.MustCompile(`frame=\s*(\d+)`)
@@ -90,16 +79,4 @@ func trialOrder(i int, a, b func()) {
 	}
 }
 
-// liveResult is the helper's report of a live run (see cmd/camdeck-bench).
-type liveResult struct {
-	Cameras     int     `json:"cameras"`
-	Frames      uint64  `json:"frames"`
-	Taken       uint64  `json:"taken"`
-	Errors      uint64  `json:"errors"`
-	Dropped     uint64  `json:"dropped"`
-	PacketsLost uint64  `json:"packets_lost"`
-	P50ms       float64 `json:"p50_ms"`
-	P95ms       float64 `json:"p95_ms"`
-	P99ms       float64 `json:"p99_ms"`
-	FPS         float64 `json:"fps"`
-}
+func ms(d time.Duration) float64 { return d.Seconds() * 1000 }

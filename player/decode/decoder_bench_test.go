@@ -2,6 +2,8 @@ package decode
 
 import (
 	"image"
+	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -91,6 +93,46 @@ func BenchmarkDecodeUnit(b *testing.B) {
 					slot.Release(f.Image)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkDecodeClip is camdeck's side of figure 1 of `make bench`: the
+// whole clip through the decoder sink, as a session would feed it but
+// without the network, to RGBA at full size and to a 640x360 tile, with
+// $CAMDECK_BENCH_THREADS libavcodec threads (default: one per CPU) as
+// ffmpeg gets. One op is the whole clip; frames/op lets the bench take
+// frames over its exec-to-exit wall time, as it does for ffmpeg. The
+// micro-benchmark run skips it (-skip).
+func BenchmarkDecodeClip(b *testing.B) {
+	clip := benchClip(b)
+	threads := runtime.NumCPU()
+	if n, err := strconv.Atoi(os.Getenv("CAMDECK_BENCH_THREADS")); err == nil && n > 0 {
+		threads = n
+	}
+	for _, out := range []struct {
+		name string
+		w, h int
+	}{{"full", 0, 0}, {"640x360", 640, 360}} {
+		b.Run(out.name, func(b *testing.B) {
+			var frames uint64
+			for b.Loop() {
+				slot := NewFrameSlot()
+				d := &Decoder{Slot: slot, Threads: threads}
+				d.SetOutputSize(out.w, out.h)
+				track := benchTrack(clip)
+				d.OnStream([]*player.Track{track})
+				for _, fr := range clip.Frames {
+					d.OnUnit(&player.Unit{Track: track, Data: fr.NALUs, PTS: fr.PTS, Arrival: time.Now(), Key: fr.Key})
+					if f := slot.Take(); f != nil { // as the screen takes frames
+						slot.Release(f.Image)
+					}
+				}
+				d.OnStreamEnd(nil)
+				frames += d.Stats().Frames
+			}
+			b.ReportMetric(float64(frames)/float64(b.N), "frames/op")
+			b.ReportMetric(float64(frames)/b.Elapsed().Seconds(), "fps")
 		})
 	}
 }

@@ -20,10 +20,6 @@ func init() {
 		help: "watch N live cameras as the grid does (decode, scale, take frames) until interrupted",
 		run:  runLive,
 	}
-	subcommands["first"] = subcommand{
-		help: "connect, wait for the first frame in the slot, exit",
-		run:  runFirst,
-	}
 }
 
 // liveResult is what a live run reports, summed over its cameras except
@@ -157,38 +153,3 @@ func runLive(ctx context.Context, args []string) error {
 }
 
 func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
-
-// firstResult is what a first-frame run reports: from Session.Start to the
-// first frame in the slot.
-type firstResult struct {
-	FirstFrameMS float64 `json:"first_frame_ms"`
-}
-
-// runFirst measures the time to the first frame on screen after connecting.
-func runFirst(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("first", flag.ContinueOnError)
-	url := fs.String("url", "", "RTSP URL; required")
-	threads := fs.Int("threads", runtime.NumCPU(), "libavcodec threads")
-	out := size{W: 640, H: 360}
-	fs.Var(&out, "size", "output WxH, or full")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log.SetOutput(io.Discard)
-	start := time.Now()
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	c, err := startCamera(cctx, *url, *threads, out)
-	if err != nil {
-		return err
-	}
-	defer c.sess.Close()
-	select {
-	case <-c.first:
-	case <-ctx.Done():
-		return fmt.Errorf("bench: first: %w", ctx.Err())
-	case <-time.After(20 * time.Second):
-		return errors.New("bench: first: no frame after 20 s")
-	}
-	return emit(firstResult{FirstFrameMS: ms(time.Since(start))})
-}

@@ -1,7 +1,8 @@
-// Command camdeck-bench is camdeck's side of `make bench`: each subcommand
-// runs one part of the engine (decode a file, watch live cameras, record,
-// serve the demo camera) in a process of its own, so the harness can
-// measure its CPU time and memory apart from the server's and its own.
+// Command camdeck-bench is camdeck's side of `make bench` where camdeck
+// itself prints no counts to judge: each subcommand runs one part of the
+// engine (watch live cameras, record, log frame arrivals) in a process of
+// its own, so the harness can measure its CPU time and memory apart from
+// the demo camera's (`camdeck serve`) and its own.
 //
 // Results are one JSON object on stdout; progress lines ("ready") go to
 // stdout too, before it. SIGINT or SIGTERM ends a live run, which then

@@ -44,15 +44,14 @@ type recordResult struct {
 // write, to compare with what ffprobe finds in the files.
 type counter struct {
 	rec   *recorder.Recorder
-	sink  player.Sink
 	keyed bool
 	units atomic.Uint64
 	first atomic.Int64 // unix ns of the first counted unit
 	last  atomic.Int64 // and of the newest
 }
 
-func (c *counter) OnStream(tracks []*player.Track) { c.sink.OnStream(tracks) }
-func (c *counter) OnStreamEnd(err error)           { c.sink.OnStreamEnd(err) }
+func (c *counter) OnStream(tracks []*player.Track) { c.rec.OnStream(tracks) }
+func (c *counter) OnStreamEnd(err error)           { c.rec.OnStreamEnd(err) }
 
 func (c *counter) OnUnit(u *player.Unit) {
 	if u.Track.Codec.IsVideo() {
@@ -64,16 +63,7 @@ func (c *counter) OnUnit(u *player.Unit) {
 			c.last.Store(now)
 		}
 	}
-	c.sink.OnUnit(u)
-}
-
-// asSink returns the recorder as a player.Sink, or an error while the
-// recorder package does not implement it yet.
-func asSink(r *recorder.Recorder) (player.Sink, error) {
-	if s, ok := any(r).(player.Sink); ok {
-		return s, nil
-	}
-	return nil, errors.New("bench: recorder.Recorder is not a player.Sink yet")
+	c.rec.OnUnit(u)
 }
 
 // runRecord records -n cameras of the same URL, each behind a queue of recorder.QueueSize
@@ -112,11 +102,7 @@ func runRecord(ctx context.Context, args []string) error {
 	defer closeAll()
 	for i := range *n {
 		rec := &recorder.Recorder{Dir: *dir, Camera: fmt.Sprintf("cam%02d", i)}
-		sink, err := asSink(rec)
-		if err != nil {
-			return err
-		}
-		c := &cam{rec: rec, cnt: &counter{rec: rec, sink: sink}}
+		c := &cam{rec: rec, cnt: &counter{rec: rec}}
 		c.sess = &player.Session{URL: *url, Logf: log.Printf}
 		c.sess.AddSink(c.cnt, recorder.QueueSize)
 		if err := c.sess.Start(); err != nil {

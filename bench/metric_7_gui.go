@@ -40,11 +40,7 @@ func (b *bench) gui(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	bin := filepath.Join(b.cfg.Cache, "bin", "camdeck")
-	log.Printf("  building %s", bin)
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("bench: building camdeck: %w: %s", err, out)
-	}
+	bin := b.camdeck
 	srv, err := b.startServer(b.sd)
 	if err != nil {
 		return err
@@ -104,50 +100,23 @@ func (b *bench) gui(ctx context.Context) error {
 		b.guiWarmup(), b.cfg.Window, summarize(camX).format("%.1f", "%"), summarize(ffX).format("%.1f", "%"),
 		summarize(camM).format("%.0f", "%"), summarize(ffM).format("%.0f", "%"))
 	if b.cfg.Profile {
-		b.profileGUI(x, bin, dir, srv.url)
+		b.profileGUI(x, dir, srv.url)
 	}
 	return nil
 }
 
 // profileGUI splits the window's CPU and ffplay's by shared object with
 // perf: decoding, scaling, drawing through Mesa, Fyne and the engine.
-func (b *bench) profileGUI(x *xvfb.Server, bin, dir, url string) {
-	if _, err := exec.LookPath("perf"); err != nil {
-		return
-	}
+func (b *bench) profileGUI(x *xvfb.Server, dir, url string) {
 	log.Printf("  profiling the window")
-	const dur = 10 * time.Second
-	if err := os.MkdirAll(filepath.Join(b.cfg.Cache, "profiles"), 0o755); err != nil {
-		return
-	}
-	prof := func(p *proc, name string) *perfProfile {
-		defer p.stop(30 * time.Second)
-		time.Sleep(time.Until(p.start.Add(b.guiWarmup())))
-		pp, err := perfRecord(p.pid(), filepath.Join(b.cfg.Cache, "profiles", name+".perf.data"), dur)
-		if err != nil {
-			log.Printf("  profile %s: %v", name, err)
-		}
-		return pp
-	}
-	cam, err := startProc(b.guiEnv(x, dir), bin)
-	if err != nil {
-		return
-	}
-	camP := prof(cam, "gui-camdeck")
-	ff, err := startProc([]string{x.Env(), "HOME=" + dir}, "ffplay", b.ffplayArgs(url)...)
-	if err != nil {
-		return
-	}
-	ffP := prof(ff, "gui-ffplay")
-	if camP == nil || ffP == nil {
-		return
-	}
-	camP.scale(1.0 / guiCameras)
-	b.extra = append(b.extra, fmt.Sprintf("<details><summary>Profile: the window with %d × 720p25 against ffplay</summary>\n\n"+
-		"camdeck's figures are per camera (its window's divided by %d); ffplay shows one stream. %v each, after the warm-up, "+
-		"`perf record -F %d -p PID` (`%s`).\n\n%s\n</details>\n",
-		guiCameras, guiCameras, dur, perfFreq, rel(filepath.Join(b.cfg.Cache, "profiles", "gui-*.perf.data")),
-		dsoTable([]column{{"camdeck, per camera", camP}, {"ffplay", ffP}})))
+	b.profileRun(profileSpec{
+		title: fmt.Sprintf("the window with %d × 720p25 against ffplay showing one stream", guiCameras), name: "gui",
+		sides: []profileSide{
+			{label: "camdeck, per camera", env: b.guiEnv(x, dir), prog: b.camdeck, cameras: guiCameras},
+			{label: "ffplay", env: []string{x.Env(), "HOME=" + dir}, prog: "ffplay", args: b.ffplayArgs(url)},
+		},
+		warmup: b.guiWarmup(),
+	})
 }
 
 // guiWarmup leaves time for the window to open, connect and reach a

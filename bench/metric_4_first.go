@@ -2,19 +2,22 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
 // gop is the clips' keyframe interval.
 const gop = 2 * time.Second
 
-// firstFrame measures figure 4: time from process start to the first frame,
-// for camdeck's helper (session, decoder, frame in the slot) and for
-// `ffmpeg -frames:v 1`, on the shared feed of the demo camera. Each trial
-// draws a join phase within the GOP and starts both sides at that same
-// phase, so the wait for the next keyframe is the same for both.
+// firstFrame measures figure 4: time from process start to the first
+// full-size frame, for `camdeck probe` (session, decoder, frame in the
+// slot) and for `ffmpeg -frames:v 1`, on the shared feed of the demo
+// camera. Each trial draws a join phase within the GOP and starts both
+// sides at that same phase, so the wait for the next keyframe is the same
+// for both.
 func (b *bench) firstFrame(ctx context.Context) error {
 	srv, err := b.startServer(b.hd)
 	if err != nil {
@@ -40,14 +43,14 @@ func (b *bench) firstFrame(ctx context.Context) error {
 	}
 	ratio := summarize(ratios(cam, ff))
 	b.rows = append(b.rows, row{
-		Metric:    "4. Time to first frame, process start → first 640x360 frame (GOP 2 s, random join phase)",
-		Camdeck:   summarize(cam).format("%.0f", "ms"),
-		Reference: "`ffmpeg -rtsp_transport tcp -i URL -frames:v 1 -vf scale=640:360,format=rgba -f null -`: " + summarize(ff).format("%.0f", "ms"),
+		Metric:    "4. Time to first frame, process start → first full-size RGBA frame (GOP 2 s, random join phase)",
+		Camdeck:   "`camdeck probe --json URL`: " + summarize(cam).format("%.0f", "ms"),
+		Reference: "`ffmpeg -rtsp_transport tcp -i URL -frames:v 1 -vf format=rgba -f null -`: " + summarize(ff).format("%.0f", "ms"),
 		Ratio:     ratio.format("%.2f", ""),
 		Goal:      goal("camdeck ≤ ffmpeg", ratio.Med <= 1),
 	})
 	b.note("First frame (4): %d trials per side; both are timed from exec to exit of their process, so both pay process start-up "+
-		"and tear-down. Inside camdeck's process, Session.Start → frame in the slot took %s. The wait for the next keyframe "+
+		"and tear-down. Inside camdeck's process, Session.Start → frame in the slot took %s (probe's first_frame_ms). The wait for the next keyframe "+
 		"(0–2 s, the same for both sides in a trial) dominates; the ratio is taken per trial.",
 		n, summarize(inner).format("%.0f", "ms"))
 	return nil
@@ -64,23 +67,22 @@ func waitPhase(start time.Time, phase time.Duration) {
 	time.Sleep(next - since)
 }
 
-// camFirst runs the helper's first-frame mode; it returns the wall time
-// from exec to exit and the time it measured inside, in milliseconds.
+// camFirst runs `camdeck probe`; it returns the wall time from exec to
+// exit and the time it measured inside, in milliseconds.
 func (b *bench) camFirst(url string) (wall, inner float64) {
-	p, err := startProc(nil, b.helper, "first", "-url", url, "-size", tile, "-threads", b.threadsArg())
+	p, err := startProc(nil, b.camdeck, "probe", "--json", "--transport", "tcp", url)
 	if err != nil {
 		log.Printf("  camdeck first: %v", err)
 		return nan(), nan()
 	}
-	w, _, err := p.wait(30 * time.Second)
-	if err != nil {
-		log.Printf("  camdeck first: %v", err)
-		return nan(), nan()
-	}
+	w, lines, err := p.wait(30 * time.Second)
 	var r struct {
 		FirstFrameMS float64 `json:"first_frame_ms"`
 	}
-	if err := helperResult(drain(p), &r); err != nil {
+	if err == nil { // probe's JSON is indented, over several lines
+		err = json.Unmarshal([]byte(strings.Join(lines, "\n")), &r)
+	}
+	if err != nil {
 		log.Printf("  camdeck first: %v", err)
 		return nan(), nan()
 	}
@@ -90,7 +92,7 @@ func (b *bench) camFirst(url string) (wall, inner float64) {
 // ffFirst runs ffmpeg until its first decoded frame; wall time in ms.
 func (b *bench) ffFirst(url string) float64 {
 	p, err := startProc(nil, "ffmpeg", ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
-		"-frames:v", "1", "-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")...)
+		"-frames:v", "1", "-vf", "format=rgba", "-f", "null", "-")...)
 	if err != nil {
 		log.Printf("  ffmpeg first: %v", err)
 		return nan()
@@ -102,5 +104,3 @@ func (b *bench) ffFirst(url string) float64 {
 	}
 	return ms(w)
 }
-
-func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
