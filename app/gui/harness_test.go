@@ -221,6 +221,9 @@ func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 		},
 	})
 	t.Cleanup(h.ui.stopPresent)
+	// Profile saves run in the background: wait for them before the
+	// temporary folder they write to is removed.
+	t.Cleanup(h.ui.bg.Wait)
 	h.ui.build(ps)
 	h.win.Resize(fyne.NewSize(1280, 760))
 	h.q.drain()
