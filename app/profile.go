@@ -39,8 +39,9 @@ type Profile struct {
 	// on first use, as ssh does); a camera presenting another is refused
 	// until the user trusts the new one.
 	TLSFingerprint string `json:"tls_fingerprint,omitempty"`
-	// Transport is tcp, udp, multicast or auto.
-	// It defaults to tcp.
+	// Transport is tcp, udp, multicast or auto: the user's choice.
+	// It defaults to "" (player.TransportDefault): TCP, or UDP for a
+	// camera that refuses TCP.
 	Transport string `json:"transport,omitempty"`
 	// RecordDir is the recordings folder.
 	// It defaults to DefaultRecordDir.
@@ -73,7 +74,6 @@ func DemoProfile() Profile {
 	return Profile{
 		Name:        "Demo camera",
 		URL:         DemoURL,
-		Transport:   string(player.TransportTCP),
 		RecordDir:   DefaultRecordDir(),
 		SnapshotDir: DefaultSnapshotDir(),
 		Segment:     Duration(DefaultSegment),

@@ -10,14 +10,18 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/camdeck/camdeck/internal/atomicfile"
+	"github.com/camdeck/camdeck/player"
 )
 
 // FileVersion is the version of the profile file this camdeck writes. A
 // file of a later version is not read (nor overwritten): it is kept aside.
-const FileVersion = 1
+// Version 2 tells a chosen "tcp" from the default: version 1 editors
+// wrote "tcp" for every camera whose user left the transport alone.
+const FileVersion = 2
 
 // FileName is the profile file's name in the config folder.
 const FileName = "profiles.json"
@@ -202,6 +206,12 @@ func Decode(data []byte) ([]Profile, error) {
 		return nil, fmt.Errorf("written by a later camdeck (version %d, this one reads %d)", f.Version, FileVersion)
 	}
 	for i := range f.Cameras {
+		if f.Version == 1 && strings.EqualFold(f.Cameras[i].Transport, string(player.TransportTCP)) {
+			// Most likely the old default, not a choice: the default also
+			// plays over TCP, and falls back to UDP only for a camera that
+			// refuses TCP, which "tcp" could never play.
+			f.Cameras[i].Transport = string(player.TransportDefault)
+		}
 		if err := f.Cameras[i].Validate(); err != nil {
 			return nil, fmt.Errorf("camera %d (%q): %w", i+1, f.Cameras[i].Name, err)
 		}

@@ -99,8 +99,8 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 		}
 	}
 	for p := range have {
-		if seen[p] || ix.isOpen(p) {
-			continue
+		if seen[p] || ix.isOpen(p) || !ix.underRoot(p) {
+			continue // another recordings folder's rows are its own Rescan's
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM segments WHERE path = ?", p); err != nil {
 			return rep, fmt.Errorf("library: %w", err)
@@ -111,6 +111,12 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 		return rep, fmt.Errorf("library: %w", err)
 	}
 	return rep, nil
+}
+
+// underRoot tells whether a row's file is under Root/<camera>/, where
+// Rescan looks.
+func (ix *Index) underRoot(p string) bool {
+	return filepath.Dir(filepath.Dir(p)) == filepath.Clean(ix.Root)
 }
 
 // Rebuild forgets every segment and reads all files again.

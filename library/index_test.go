@@ -256,3 +256,27 @@ func TestIndexFollowsRecorder(t *testing.T) {
 		t.Fatal("the finished file is still marked open")
 	}
 }
+
+// TestRescanKeepsOtherRoots: two recordings folders share one index (the
+// default one); rescanning one folder leaves the other's rows alone.
+func TestRescanKeepsOtherRoots(t *testing.T) {
+	ctx := context.Background()
+	dbPath := filepath.Join(t.TempDir(), "index.db")
+	a, b := t.TempDir(), t.TempDir()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.Local)
+	rectest.Record(t, a, "cam", t0, 2*time.Second, 0, false)
+	rectest.Record(t, b, "cam", t0.Add(time.Hour), 2*time.Second, 0, false)
+	for i, root := range []string{a, b, a} {
+		ix := openIndex(t, dbPath, root)
+		if _, err := ix.Rescan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		segs, err := ix.Segments(ctx, "", t0.Add(-time.Hour), t0.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := min(i+1, 2); len(segs) != want {
+			t.Fatalf("after rescanning %s the index lists %d segments, want %d: %+v", root, len(segs), want, segs)
+		}
+	}
+}

@@ -34,6 +34,12 @@ type stream struct {
 	minDTS  int64        // the next decode may not be earlier (a frame written ahead on time)
 }
 
+// KeepsUnitsAfterLoss implements player.LossKeeper: after packet loss
+// the rest of the damaged GOP still belongs in the file (players conceal
+// the missing reference, as they do for a file FFmpeg or MediaMTX wrote),
+// so the recording loses only the frames whose packets were lost.
+func (r *Recorder) KeepsUnitsAfterLoss() bool { return true }
+
 // OnStream implements player.Sink.
 func (r *Recorder) OnStream(tracks []*player.Track) {
 	r.work.Lock()

@@ -23,7 +23,16 @@ func TestMain(m *testing.M) {
 	reexec.Main(func(args []string) int {
 		return Main(args, &Env{Stdout: os.Stdout, Stderr: os.Stderr})
 	})
-	os.Exit(m.Run())
+	// record keeps the default index up to date: the tests', not the
+	// user's (the processes they start inherit it).
+	data, err := os.MkdirTemp("", "camdeck-data-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_DATA_HOME", data)
+	code := m.Run()
+	os.RemoveAll(data)
+	os.Exit(code)
 }
 
 // run runs a command in-process and returns its exit code and output.

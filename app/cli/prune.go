@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-
-	"github.com/camdeck/camdeck/library"
 )
 
 func init() {
@@ -19,9 +17,8 @@ func runPrune(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "prune")
 	var lf libraryFlags
 	lf.register(fs)
-	days := fs.Int("keep-days", 0, "delete recordings older than N days (every camera); 0 keeps them")
-	maxGB := fs.Float64("max-gb", 0, "keep all cameras' recordings under N GB; 0 sets no limit")
-	minFree := fs.Float64("min-free-gb", 0, "keep N GB free on the recordings' file system; 0 sets no limit")
+	var rf retentionFlags
+	rf.register(fs)
 	dry := fs.Bool("dry-run", false, "list what would be deleted, delete nothing")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -31,16 +28,9 @@ func runPrune(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	pol := library.Policy{MaxBytes: int64(*maxGB * 1e9), MinFree: int64(*minFree * 1e9)}
-	if *days > 0 {
-		cams, err := ix.Cameras(ctx)
-		if err != nil {
-			return err
-		}
-		pol.KeepDays = map[string]int{}
-		for _, c := range cams {
-			pol.KeepDays[c] = *days
-		}
+	pol, err := rf.policy(ctx, ix)
+	if err != nil {
+		return err
 	}
 	dels, err := ix.Prune(ctx, pol, *dry)
 	verb := "deleted"

@@ -15,7 +15,7 @@ import (
 
 func init() {
 	commands["record"] = command{
-		usage: "[--out DIR] [--transport tcp|udp|auto] [--duration D] [--segment D] NAME=URL|URL ...",
+		usage: "[--out DIR] [--index PATH] [--keep-days N] [--max-gb N] [--min-free-gb N] [--transport tcp|udp|auto] [--duration D] [--segment D] NAME=URL|URL ...",
 		help:  "record cameras to MP4 until Ctrl-C or their duration; prints each finished file",
 		run:   runRecord,
 	}
@@ -49,6 +49,9 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	duration := fs.Duration("duration", 0, "stop after this long (wallclock); 0 records until Ctrl-C.\n"+
 		"--duration and --segment apply to the cameras after them, so each camera can have its own")
 	segment := fs.Duration("segment", 0, "start a new file at the first keyframe after this long; 0 keeps one file")
+	index := fs.String("index", "", "the recordings index to keep up to date (default $XDG_DATA_HOME/camdeck/index.db)")
+	var rf retentionFlags
+	rf.register(fs)
 	type camArg struct {
 		arg               string
 		duration, segment time.Duration
@@ -94,7 +97,12 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		printf(stderr, "%s\n", oneLine(err))
 	}
 
-	cams := make([]*camera, 0, len(camArgs))
+	type namedArg struct {
+		name, raw         string
+		duration, segment time.Duration
+	}
+	named := make([]namedArg, 0, len(camArgs))
+	folders := make([]string, 0, len(camArgs))
 	names := map[string]bool{}
 	for _, ca := range camArgs {
 		arg := ca.arg
@@ -109,6 +117,15 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("two cameras named %q: name them with NAME=URL", name)
 		}
 		names[name] = true
+		named = append(named, namedArg{name, raw, ca.duration, ca.segment})
+		folders = append(folders, recorder.SafeName(name))
+	}
+	lib := openRecordLibrary(ctx, *index, *out, rf, folders, func(format string, a ...any) { printf(stderr, format, a...) })
+	defer lib.Close()
+
+	cams := make([]*camera, 0, len(named))
+	for _, ca := range named {
+		name, raw := ca.name, ca.raw
 		sess, err := cf.session(raw, name)
 		if err != nil {
 			return err
@@ -134,6 +151,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			},
 			OnLimit: func() { c.finish(nil) },
 		}
+		lib.hooks(c.rec)
 		var lastErr string
 		sess.OnState = func(s player.StateChange) {
 			switch {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/camdeck/camdeck/library"
@@ -54,7 +55,11 @@ func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
 			return nil, err
 		}
 	}
-	ix, err := library.Open(ctx, p, l.dir)
+	root, err := filepath.Abs(l.dir) // as record names the files in the index
+	if err != nil {
+		return nil, fmt.Errorf("--dir %s: %w", l.dir, err)
+	}
+	ix, err := library.Open(ctx, p, root)
 	if err != nil {
 		return nil, err
 	}

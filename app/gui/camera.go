@@ -170,6 +170,7 @@ func (c *camera) stopRecording() {
 	name := c.prof.Name
 	c.ui.goBackground(func() {
 		rec.sess.RemoveSink(rec.sink)
+		rec.sink.Close()
 		st := rec.sink.Status()
 		c.ui.do(func() {
 			c.main.release(false)

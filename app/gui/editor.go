@@ -50,8 +50,8 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	// Credentials pasted into a URL, or left there when it loses focus,
 	// move to their own fields (formEntry), so the password is never shown.
 	e.pass = e.newEntry(p.Password, "", nil, false, true)
-	e.transport = widget.NewSelect([]string{"tcp", "udp", "multicast", "auto"}, nil)
-	e.transport.SetSelected(strings.ToLower(cmpOr(p.Transport, "tcp")))
+	e.transport = widget.NewSelect([]string{transportDefaultLabel, "tcp", "udp", "multicast", "auto"}, nil)
+	e.transport.SetSelected(strings.ToLower(cmpOr(p.Transport, transportDefaultLabel)))
 	e.recDir = e.newEntry(p.Recordings(), "", nil, false, false)
 	e.snapDir = e.newEntry(p.Snapshots(), "", nil, false, false)
 	e.segment = e.newEntry(durationText(p.Segment), "15m; 0 makes one file", durationValidator(10*time.Second), false, false)
@@ -109,6 +109,19 @@ func withHint(it *widget.FormItem, hint string) *widget.FormItem {
 	return it
 }
 
+// transportDefaultLabel is the transport choice that leaves it to the
+// player: TCP, or UDP for a camera that refuses TCP. An explicit "tcp"
+// never falls back.
+const transportDefaultLabel = "default (tcp, udp if refused)"
+
+// transportChoice is the profile's transport as selected.
+func (e *editor) transportChoice() string {
+	if e.transport.Selected == transportDefaultLabel {
+		return "" // player.TransportDefault
+	}
+	return e.transport.Selected
+}
+
 func cmpOr(s, def string) string {
 	if s == "" {
 		return def
@@ -159,7 +172,7 @@ func (e *editor) profile() (camdeck.Profile, error) {
 	p.URL = strings.TrimSpace(e.url.Text)
 	p.SubURL = strings.TrimSpace(e.sub.Text)
 	p.User, p.Password = e.user.Text, e.pass.Text
-	p.Transport = e.transport.Selected
+	p.Transport = e.transportChoice()
 	p.RecordDir, p.SnapshotDir = strings.TrimSpace(e.recDir.Text), strings.TrimSpace(e.snapDir.Text)
 	seg, _ := camdeck.ParseDuration(e.segment.Text)
 	lim, _ := camdeck.ParseDuration(e.limit.Text)

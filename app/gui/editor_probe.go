@@ -22,7 +22,7 @@ func (e *editor) test() {
 	}
 	p := e.orig
 	p.URL = e.url.Text
-	p.User, p.Password, p.Transport = e.user.Text, e.pass.Text, e.transport.Selected
+	p.User, p.Password, p.Transport = e.user.Text, e.pass.Text, e.transportChoice()
 	cfg := (&camera{ui: e.ui, prof: p}).streamConfig(p.URL)
 	e.testBtn.Disable()
 	e.testResult.SetText("Connecting to " + camdeck.DisplayURL(p.URL) + "…")

@@ -134,3 +134,24 @@ func TestEditorFitsSmallWindow(t *testing.T) {
 	}
 	h.ui.bg.Wait()
 }
+
+// TestEditorKeepsDefaultTransport: a camera left on the default transport
+// is saved with it (not as "tcp", which refuses the UDP fallback); one the
+// user set to tcp stays tcp.
+func TestEditorKeepsDefaultTransport(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, tr := range []string{"", "tcp", "udp"} {
+		p := profile("cam-" + tr)
+		p.Transport = tr
+		e := h.ui.showEditor(-1, p)
+		got, err := e.profile()
+		e.close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Transport != tr {
+			t.Fatalf("transport %q saved as %q", tr, got.Transport)
+		}
+	}
+	h.ui.bg.Wait()
+}

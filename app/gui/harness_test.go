@@ -160,6 +160,21 @@ type fakeRecorder struct {
 	mu     sync.Mutex
 	status recorder.Status
 	ended  bool
+	closed bool // Close was called, after the stream ended
+}
+
+// Close records that the recorder was closed once its stream had ended.
+func (r *fakeRecorder) Close() {
+	r.mu.Lock()
+	r.closed = r.ended
+	r.mu.Unlock()
+}
+
+// isClosed tells that the recorder was removed, then closed.
+func (r *fakeRecorder) isClosed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.closed
 }
 
 func (r *fakeRecorder) OnStream([]*player.Track) {}

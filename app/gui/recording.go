@@ -8,10 +8,12 @@ import (
 )
 
 // recorderSink is what a tile needs of a recorder: a sink that reports its
-// progress. *recorder.Recorder is one; tests use fakes.
+// progress, closed after it is removed from its session (which finishes
+// the file) to stop its timers. *recorder.Recorder is one; tests use fakes.
 type recorderSink interface {
 	player.Sink
 	Status() recorder.Status
+	Close()
 }
 
 // recorderConfig is a recorder.Recorder's settings.

@@ -122,6 +122,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	if len(ui.cams) > 0 {
 		ui.selectCamera(ui.cams[0])
 	}
+	ui.repairRecordings()
 	for _, c := range ui.cams {
 		if c.prof.AutoRecord {
 			c.startRecording()

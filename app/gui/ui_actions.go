@@ -274,6 +274,7 @@ func (ui *UI) requestClose() {
 	go func() {
 		for _, r := range recs {
 			r.sess.RemoveSink(r.sink)
+			r.sink.Close()
 		}
 		for _, s := range sessions {
 			s.Close()

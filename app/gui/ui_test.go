@@ -135,7 +135,7 @@ func TestRecordButton(t *testing.T) {
 	}
 
 	test.Tap(tl.recBtn)
-	h.q.until(t, "the recording to finish", func() bool { return h.recs[0].isEnded() })
+	h.q.until(t, "the recording to finish and its recorder closed", func() bool { return h.recs[0].isClosed() })
 	if tl.recDot.Visible() || tl.recText.Text != "" || tl.recBtn.tip != "Record (R)" {
 		t.Fatalf("after stop: dot %v text %q", tl.recDot.Visible(), tl.recText.Text)
 	}
@@ -163,7 +163,7 @@ func TestRecordAllAndCloseFinishes(t *testing.T) {
 				return false
 			}
 		}
-		return h.recs[0].isEnded() && h.recs[1].isEnded()
+		return h.recs[0].isClosed() && h.recs[1].isClosed()
 	})
 }
 

@@ -1,0 +1,200 @@
+package recorder
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/pion/rtp"
+
+	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/player"
+)
+
+// rawRTP is a raw-RTP session (an SDP file) on a free loopback port and a
+// connection that sends the demo clip's H.264 packets to it.
+type rawRTP struct {
+	clip *democam.Clip
+	sdp  string
+	conn net.Conn
+}
+
+func newRawRTP(t *testing.T) *rawRTP {
+	t.Helper()
+	clip, err := democam.DefaultClip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.LocalAddr().(*net.UDPAddr).Port &^ 1 // RTP wants an even port
+	l.Close()
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
+	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
+		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
+		port, f.FMTP()["sprop-parameter-sets"])
+	sdp := filepath.Join(t.TempDir(), "stream.sdp")
+	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawRTP{clip: clip, sdp: sdp, conn: c}
+}
+
+// packets packetizes the clip's first n frames, keyframes with their
+// parameter sets, one slice of packets per frame.
+func (r *rawRTP) packets(t *testing.T, n int) [][]*rtp.Packet {
+	t.Helper()
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: r.clip.SPS, PPS: r.clip.PPS}
+	enc, err := f.CreateEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([][]*rtp.Packet, n)
+	for i, fr := range r.clip.Frames[:n] {
+		au := fr.NALUs
+		if fr.Key {
+			au = append([][]byte{r.clip.SPS, r.clip.PPS}, au...)
+		}
+		if out[i], err = enc.Encode(au); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range out[i] {
+			p.Timestamp = uint32(fr.PTS)
+		}
+	}
+	return out
+}
+
+func (r *rawRTP) send(t *testing.T, p *rtp.Packet) {
+	t.Helper()
+	b, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.conn.Write(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRecordKeepsDamagedGOP: a video packet lost mid-GOP costs the
+// recording only the frame it belonged to; the frames after it, up to the
+// next keyframe, are kept (the recorder is a player.LossKeeper), their
+// decode times go on increasing, and FFmpeg decodes the file to the end.
+func TestRecordKeepsDamagedGOP(t *testing.T) {
+	t.Parallel()
+	src := newRawRTP(t)
+	const frames, lost = 75, 30 // keyframes at 0 and 50
+	if src.clip.Frames[lost].Key || !src.clip.Frames[50].Key {
+		t.Fatal("the demo clip's GOP is not what the test expects")
+	}
+	segments := make(chan string, 4)
+	rec := &Recorder{Dir: t.TempDir(), Camera: "cam",
+		OnSegment: func(path string, _ time.Duration) { segments <- path },
+		OnError:   func(err error) { t.Errorf("recorder: %v", err) }}
+	opened := make(chan struct{})
+	rec.OnSegmentOpen = func(string, time.Time) { close(opened) }
+	s := &player.Session{URL: src.sdp, Timeout: 30 * time.Second, Logf: t.Logf}
+	s.AddSink(rec, QueueSize)
+	counter := &unitCounter{}
+	s.AddSink(counter, QueueSize)
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	pkts := src.packets(t, frames)
+	if len(pkts[lost]) < 2 {
+		t.Fatalf("frame %d is one packet; the test loses its first fragment", lost)
+	}
+	var seq uint16
+	tick := time.NewTicker(40 * time.Millisecond) // the clip's pace: the recorder's clock follows arrival
+	defer tick.Stop()
+	for i := range frames {
+		<-tick.C
+		for j, p := range pkts[i] {
+			p.SequenceNumber = seq
+			seq++
+			if i == lost && j == 0 {
+				continue // lost in the network
+			}
+			src.send(t, p)
+		}
+	}
+	// Once the counter has every whole frame, so has the recorder's queue:
+	// RemoveSink delivers what is queued, then finishes the file.
+	waitFor(t, 30*time.Second, "the session to deliver every whole frame", func() bool {
+		return counter.n.Load() >= frames-1
+	})
+	select {
+	case <-opened:
+	default:
+		t.Fatal("no segment was opened")
+	}
+	if st := s.Stats(); st.PacketsLost != 1 {
+		t.Fatalf("session %+v: want 1 packet lost", st)
+	}
+	s.RemoveSink(rec)
+	rec.Close()
+	var file string
+	select {
+	case file = <-segments:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the segment was not finished")
+	}
+
+	pk := probePackets(t, file)
+	if len(pk) != frames-1 {
+		t.Fatalf("%d frames in the file, want %d: every whole frame but the damaged one", len(pk), frames-1)
+	}
+	for i := 1; i < len(pk); i++ {
+		if *pk[i].DTS <= *pk[i-1].DTS {
+			t.Fatalf("packet %d: DTS %d after %d", i, *pk[i].DTS, *pk[i-1].DTS)
+		}
+	}
+	// The missing reference costs the decoder a few concealed macroblocks,
+	// not the file: FFmpeg reads it to the end and outputs every frame.
+	out, stderr, err := fftest.Run(t, 60*time.Second, "ffprobe", "-v", "error", "-count_frames",
+		"-select_streams", "v", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file)
+	if err != nil {
+		t.Fatalf("ffprobe decoding %s: %v\n%s", file, err, stderr)
+	}
+	if got := fmt.Sprint(frames - 1); trimLine(out) != got {
+		t.Fatalf("ffprobe decoded %q frames, want %s\n%s", out, got, stderr)
+	}
+	if _, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "fatal", "-i", file, "-f", "null", "-"); err != nil {
+		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
+	}
+}
+
+// unitCounter is a sink that counts the video units it is given, lost
+// packets or not, to know when the session has delivered a stream.
+type unitCounter struct{ n atomic.Int64 }
+
+func (c *unitCounter) OnStream([]*player.Track)  {}
+func (c *unitCounter) OnStreamEnd(error)         {}
+func (c *unitCounter) KeepsUnitsAfterLoss() bool { return true }
+func (c *unitCounter) OnUnit(u *player.Unit) {
+	if u.Track.Codec.IsVideo() {
+		c.n.Add(1)
+	}
+}
+
+func trimLine(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r' || s[len(s)-1] == ' ') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
