@@ -52,6 +52,35 @@ func TestSegmentsOpenAndClose(t *testing.T) {
 	}
 }
 
+// TestSegmentsSplitOnMediaTime: a stall delays the keyframe that opens
+// the third file by 600 ms and the next ones come in a burst; the split at
+// 12 s still happens, since segments are measured on the recording's
+// timeline, not by when frames happened to arrive.
+func TestSegmentsSplitOnMediaTime(t *testing.T) {
+	rec := &Recorder{Segment: 4 * time.Second, manual: true}
+	s := newSynth(t, rec)
+	const stallFrom, stallTo = 195, 215 // 8 s is frame 200, a keyframe
+	s.late = func(i int) time.Duration {
+		if i >= stallFrom && i < stallTo {
+			return time.Duration(stallTo-i) * time.Second / 25
+		}
+		return 0
+	}
+	s.feed(13 * 25)
+	rec.Close()
+	files := s.files()
+	if len(files) != 4 {
+		t.Fatalf("%d files, want 4: %v", len(files), files)
+	}
+	total := 0
+	for _, f := range files {
+		total += countFrames(f)
+	}
+	if total != 13*25 {
+		t.Fatalf("%d frames in the files, %d fed", total, 13*25)
+	}
+}
+
 // TestDurationLimitInjectedClock: the limit fires on the recorder's clock
 // although frames stopped long before, and not a moment earlier.
 func TestDurationLimitInjectedClock(t *testing.T) {

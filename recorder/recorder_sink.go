@@ -10,9 +10,10 @@ import (
 	"github.com/camdeck/camdeck/player"
 )
 
-// rollSlack lets a split happen at a keyframe that arrives a little before
-// the segment length: arrival jitter must not push a split a whole GOP
-// later than the keyframe meant for it.
+// rollSlack lets a split happen at a keyframe stamped a little before the
+// segment length: a camera whose GOP is not a whole number of frames, or
+// whose clock runs a little fast, must not push a split a whole GOP later
+// than the keyframe meant for it.
 const rollSlack = 250 * time.Millisecond
 
 // aacFrame is the samples in one AAC access unit.
@@ -179,8 +180,11 @@ func (r *Recorder) processVideo(u *player.Unit, pts int64) {
 	}
 	st.needKey = false
 
+	// A segment's length is measured on the recording's timeline: arrival
+	// times stall and burst on a busy machine, which would move a split a
+	// whole GOP.
 	if r.seg != nil && u.Key && (changed ||
-		(r.Segment > 0 && now.Sub(r.seg.start) >= r.Segment-rollSlack)) {
+		(r.Segment > 0 && dts-r.seg.dts0 >= st.clock.ticks(r.Segment-rollSlack))) {
 		r.closeSegment(dts - r.seg.dts0)
 	}
 	if r.seg == nil {

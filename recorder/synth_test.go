@@ -28,6 +28,8 @@ type synth struct {
 	n     int // frames fed so far
 	// pts, when set, stamps frame i instead of the clip's timestamps.
 	pts func(i int) int64
+	// late, when set, delays frame i's arrival (a stall on a busy machine).
+	late func(i int) time.Duration
 
 	mu      sync.Mutex
 	opened  []string
@@ -85,7 +87,11 @@ func newSynthClip(t *testing.T, rec *Recorder, clip *democam.Clip) *synth {
 
 // arrival is when frame i arrives: at the clip's frame rate from t0.
 func (s *synth) arrival(i int) time.Time {
-	return s.t0.Add(time.Duration(float64(i) * float64(time.Second) / s.fps))
+	at := s.t0.Add(time.Duration(float64(i) * float64(time.Second) / s.fps))
+	if s.late != nil {
+		at = at.Add(s.late(i))
+	}
+	return at
 }
 
 // unit is frame i of the looped clip, with its PTS and arrival.
