@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// userinfoRe finds scheme://user:password@ in free text. The password runs
+// userinfoRe finds scheme://user:password@ in free text (a user name may
+// hold a /, so the first : after :// starts the password). The password runs
 // to the last @ of its word, so one holding @ is hidden whole; one holding
 // a space or a quote cannot be told from the text around it, which is why
 // a session also removes the passwords it knows (Session.redact).
-var userinfoRe = regexp.MustCompile(`(://[^:/\s"'<>]*):[^\s"'<>]*@`)
+var userinfoRe = regexp.MustCompile(`(://[^:\s"'<>]*):[^\s"'<>]*@`)
 
 // userinfoEnd returns where the user info of a URL-like string ends (the
 // index of its last @) and where it starts (after "://", or 0 when there
