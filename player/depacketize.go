@@ -56,23 +56,28 @@ func (d *depacketizer) push(pkt *rtp.Packet, pts int64) (*Unit, error) {
 	}
 	data, err := d.decode(pkt)
 	if err != nil {
-		for _, e := range needMore {
-			if errors.Is(err, e) {
-				return nil, nil
-			}
-		}
-		for _, e := range midUnit {
-			if errors.Is(err, e) {
-				return nil, nil
-			}
-		}
-		d.gap = true
-		return nil, errBadPacket
+		return nil, d.failed(err)
 	}
 	if len(data) == 0 {
 		return nil, nil
 	}
 	return d.unit(data, pts), nil
+}
+
+// failed classifies a codec decoder's error: a packet that only needs
+// more of its unit, or one met in the middle of a unit after a start,
+// is no error; anything else is a bad packet, and what follows it on
+// this track comes after loss.
+func (d *depacketizer) failed(err error) error {
+	for _, known := range [...][]error{needMore, midUnit} {
+		for _, e := range known {
+			if errors.Is(err, e) {
+				return nil // every fragment but a unit's last one: no allocation here
+			}
+		}
+	}
+	d.gap = true
+	return errBadPacket
 }
 
 func (d *depacketizer) unit(data [][]byte, pts int64) *Unit {
@@ -93,18 +98,7 @@ func (d *depacketizer) pushNALUs(pkt *rtp.Packet, pts int64) (*Unit, error) {
 	p.Marker = true // so the codec's decoder hands over each packet's NAL units
 	nalus, err := d.decode(&p)
 	if err != nil {
-		for _, e := range needMore {
-			if errors.Is(err, e) {
-				return nil, nil
-			}
-		}
-		for _, e := range midUnit {
-			if errors.Is(err, e) {
-				return nil, nil
-			}
-		}
-		d.gap = true
-		return nil, errBadPacket
+		return nil, d.failed(err)
 	}
 	var out *Unit
 	for i, n := range nalus {
