@@ -34,6 +34,11 @@ var (
 	ErrInvalidReply = errors.New("the camera sent an invalid reply")
 	// ErrTransport is a camera that refuses the transport asked for.
 	ErrTransport = errors.New("the camera refuses the transport")
+	// ErrRefused is a camera that answers with a client error (4xx) other
+	// than those above: the request cannot succeed as it stands (400 Bad
+	// Request for a path the server cannot take, 405, 451), so it is not
+	// retried. Server errors (5xx, e.g. 503 for too many viewers) are.
+	ErrRefused = errors.New("the camera refused the request")
 )
 
 // ErrSessionEnded is AddSink on a session that has ended.
@@ -69,10 +74,10 @@ func (e *Error) Unwrap() []error {
 }
 
 // Permanent tells whether retrying cannot help without the user changing
-// something: a bad URL, or credentials the camera refuses (retrying those
-// gets accounts locked on many cameras).
+// something: a bad URL, a request the camera refuses, or credentials it
+// refuses (retrying those gets accounts locked on many cameras).
 func (e *Error) Permanent() bool {
-	return e.Kind == ErrBadURL || e.Kind == ErrAuth || e.Kind == ErrTransport ||
+	return e.Kind == ErrBadURL || e.Kind == ErrAuth || e.Kind == ErrTransport || e.Kind == ErrRefused ||
 		errors.As(e.Cause, new(*CertificateError))
 }
 
@@ -114,7 +119,15 @@ func classify(camera string, err error) *Error {
 			e.Kind = ErrAuth
 		case 404:
 			e.Kind = ErrNotFound
+		case 408, 454, 455:
+			// A request timed out, a session expired, a request out of
+			// turn: the next connection starts afresh.
+			e.Kind = ErrUnreachable
 		default:
+			if status.Code >= 400 && status.Code < 500 {
+				e.Kind = ErrRefused
+				break
+			}
 			e.Kind = ErrUnreachable
 		}
 		e.Detail = fmt.Sprintf("%d %s", status.Code, status.Message)

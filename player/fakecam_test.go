@@ -26,12 +26,15 @@ type fakeCam struct {
 	addr   string
 	// refuseTCP answers SETUP over TCP with 461 Unsupported Transport.
 	refuseTCP bool
+	// describeStatus, when set, is the answer to every DESCRIBE.
+	describeStatus base.StatusCode
 
 	played chan struct{} // gets a value at every PLAY
 
 	mu         sync.Mutex
 	setups     []string // transports asked for, in order
 	setupCount int
+	describes  int
 }
 
 func startFakeCam(t *testing.T, refuseTCP bool) *fakeCam {
@@ -81,6 +84,12 @@ func (fc *fakeCam) URL() string {
 
 // OnDescribe implements gortsplib.ServerHandlerOnDescribe.
 func (fc *fakeCam) OnDescribe(*gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	fc.mu.Lock()
+	fc.describes++
+	fc.mu.Unlock()
+	if fc.describeStatus != 0 {
+		return &base.Response{StatusCode: fc.describeStatus}, nil, nil
+	}
 	return &base.Response{StatusCode: base.StatusOK}, fc.stream, nil
 }
 
@@ -103,6 +112,12 @@ func (fc *fakeCam) OnPlay(*gortsplib.ServerHandlerOnPlayCtx) (*base.Response, er
 	default:
 	}
 	return &base.Response{StatusCode: base.StatusOK}, nil
+}
+
+func (fc *fakeCam) describeCount() int {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	return fc.describes
 }
 
 func (fc *fakeCam) transports() []string {

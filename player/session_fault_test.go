@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/pion/rtcp"
 
 	"github.com/camdeck/camdeck/internal/democam"
@@ -220,6 +221,57 @@ func TestRefusedTCP(t *testing.T) {
 		err := s.Wait()
 		if errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "the camera refuses TCP; try --transport udp or auto") {
 			t.Fatalf("err %v, want a permanent refusal with the hint", err)
+		}
+	})
+}
+
+// TestRefusedRequest: a camera that answers DESCRIBE with a client error
+// (400 Bad Request: MediaMTX for a path name it cannot take) fails once,
+// naming the reply, instead of being called unreachable and retried
+// forever; a server error (503: too many viewers) is retried.
+func TestRefusedRequest(t *testing.T) {
+	t.Run("400 is permanent", func(t *testing.T) {
+		t.Parallel()
+		fc := startFakeCam(t, false)
+		fc.describeStatus = base.StatusBadRequest
+		s := &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		select {
+		case <-s.Done():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("still retrying after %d DESCRIBEs: %+v", fc.describeCount(), s.State())
+		}
+		err := s.Wait()
+		if !errors.Is(err, ErrRefused) || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "400 Bad Request") {
+			t.Fatalf("err %v, want the camera refusing the request, naming 400 Bad Request", err)
+		}
+		if n := fc.describeCount(); n != 1 {
+			t.Fatalf("%d DESCRIBEs, want 1", n)
+		}
+	})
+	t.Run("503 is retried", func(t *testing.T) {
+		t.Parallel()
+		fc := startFakeCam(t, false)
+		fc.describeStatus = base.StatusServiceUnavailable
+		s := &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, ReconnectMax: 200 * time.Millisecond, Logf: t.Logf}
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		deadline := time.Now().Add(15 * time.Second)
+		for fc.describeCount() < 3 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d DESCRIBEs in 15 s, want retries", fc.describeCount())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		select {
+		case <-s.Done():
+			t.Fatalf("the session ended: %v", s.Wait())
+		default:
 		}
 	})
 }
