@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
@@ -26,12 +28,14 @@ const progressEvery = 5 * time.Second
 
 // camera is one camera of a record command.
 type camera struct {
-	name string
-	sess *player.Session
-	rec  *recorder.Recorder
-	done chan struct{} // closed when the limit is reached or recording failed
-	once sync.Once
-	err  error
+	name     string
+	sess     *player.Session
+	rec      *recorder.Recorder
+	duration time.Duration
+	began    atomic.Bool   // a file was opened: the recorder's limit governs
+	done     chan struct{} // closed when the limit is reached or recording failed
+	once     sync.Once
+	err      error
 }
 
 func (c *camera) finish(err error) {
@@ -40,6 +44,10 @@ func (c *camera) finish(err error) {
 		close(c.done)
 	})
 }
+
+// errNothingRecorded ends a camera whose duration passed before it sent a
+// frame; its line is printed where it happens.
+var errNothingRecorded = errors.New("nothing recorded")
 
 func runRecord(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "record")
@@ -130,11 +138,12 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		c := &camera{name: name, sess: sess, done: make(chan struct{})}
+		c := &camera{name: name, sess: sess, duration: ca.duration, done: make(chan struct{})}
 		failing := false // a write error; the next file is news
 		c.rec = &recorder.Recorder{
 			Dir: *out, Camera: name, Segment: ca.segment, Duration: ca.duration,
 			OnSegmentOpen: func(path string, _ time.Time) {
+				c.began.Store(true)
 				if failing {
 					failing = false
 					printf(stderr, "%s: recording again in %s\n", name, path)
@@ -177,6 +186,18 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 				started.sess.Close()
 			}
 			return err
+		}
+		// The recorder's limit counts from the first frame; a camera that
+		// sends none within its duration is given up here, so that the
+		// command ends on time whatever the cameras do.
+		if c.duration > 0 {
+			t := time.AfterFunc(c.duration, func() {
+				if !c.began.Load() {
+					printf(stderr, "%s: nothing recorded within --duration %v\n", c.name, c.duration)
+					c.finish(errNothingRecorded)
+				}
+			})
+			defer t.Stop()
 		}
 	}
 

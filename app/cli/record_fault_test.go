@@ -162,3 +162,52 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestRecordDurationNeverConnected: a camera that never answers does not
+// keep `record --duration` running: when the duration is up with nothing
+// recorded, the command says so in one line naming the camera and exits 1;
+// another camera in the same command records its file in full.
+func TestRecordDurationNeverConnected(t *testing.T) {
+	srv := demo(t, &democam.Server{})
+	out := t.TempDir()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		code, o, e := run("record", "--out", out, "--timeout", "1s", "--duration", "4s",
+			"dead=rtsp://"+closedPort(t)+"/x", "live="+srv.URL())
+		done <- result{code, o, e}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(40 * time.Second):
+		t.Fatal("record --duration 4s still running after 40 s with a camera that never answers")
+	}
+	t.Logf("ended after %.1f s", time.Since(start).Seconds())
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", r.code, r.stderr)
+	}
+	last := ""
+	for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+		if strings.HasPrefix(l, "dead: ") && strings.Contains(l, "nothing recorded") {
+			last = l
+		}
+	}
+	if last == "" || !strings.Contains(last, "4s") {
+		t.Fatalf("no line saying camera dead recorded nothing in its 4s:\n%s", r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "live", "*.mp4"))
+	if len(files) != 1 || strings.TrimSpace(r.stdout) != files[0] {
+		t.Fatalf("stdout %q, files %v: want the live camera's one file", r.stdout, files)
+	}
+	if d := fileDuration(t, files[0]); d < 3.5 || d > 4.1 {
+		t.Fatalf("the live camera's file holds %.2f s of its 4 s", d)
+	}
+	if dead, _ := filepath.Glob(filepath.Join(out, "dead", "*.mp4")); len(dead) != 0 {
+		t.Fatalf("files for the dead camera: %v", dead)
+	}
+}
