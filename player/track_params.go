@@ -36,16 +36,46 @@ func (t *Track) Params() (vps, sps, pps []byte) {
 	return t.live.cur.vps, t.live.cur.sps, t.live.cur.pps
 }
 
-// nalKind is what the normalizer does with a NAL unit.
-type nalKind int
+// NALKind is what a NAL unit of an H.264 or H.265 track is to camdeck.
+type NALKind int
 
+// NAL unit kinds. The normalizer keeps data in place, drops delimiters
+// (they carry nothing MP4 or a decoder needs), and moves parameter sets
+// to the track and to the front of every keyframe.
 const (
-	nalData nalKind = iota // kept in place: slices, SEI, the rest
-	nalAUD                 // dropped: it carries nothing MP4 or a decoder needs
-	nalVPS                 // parameter sets: taken out, kept on the track,
-	nalSPS                 // and put in front of every keyframe
-	nalPPS
+	NALData      NALKind = iota // slices, SEI, the rest
+	NALDelimiter                // access unit delimiter
+	NALVPS                      // video parameter set (H.265)
+	NALSPS                      // sequence parameter set
+	NALPPS                      // picture parameter set
 )
+
+// NALKind classifies a NAL unit (at least one byte, no start code) of the
+// track's codec, H.264 or H.265.
+func (t *Track) NALKind(nalu []byte) NALKind {
+	if t.Codec == CodecH265 {
+		switch h265.NALUType((nalu[0] >> 1) & 0x3f) {
+		case h265.NALUType_AUD_NUT:
+			return NALDelimiter
+		case h265.NALUType_VPS_NUT:
+			return NALVPS
+		case h265.NALUType_SPS_NUT:
+			return NALSPS
+		case h265.NALUType_PPS_NUT:
+			return NALPPS
+		}
+		return NALData
+	}
+	switch h264.NALUType(nalu[0] & 0x1f) {
+	case h264.NALUTypeAccessUnitDelimiter:
+		return NALDelimiter
+	case h264.NALUTypeSPS:
+		return NALSPS
+	case h264.NALUTypePPS:
+		return NALPPS
+	}
+	return NALData
+}
 
 // normalizer puts the access units of an H.264 or H.265 track in the one
 // form every sink takes, as MediaMTX's unit remuxer does: access unit
@@ -68,32 +98,6 @@ func newNormalizer(t *Track) *normalizer {
 	return &normalizer{track: t, cur: p}
 }
 
-// kind classifies a NAL unit (at least one byte) by its type.
-func (n *normalizer) kind(nalu []byte) nalKind {
-	if n.track.Codec == CodecH265 {
-		switch h265.NALUType((nalu[0] >> 1) & 0x3f) {
-		case h265.NALUType_AUD_NUT:
-			return nalAUD
-		case h265.NALUType_VPS_NUT:
-			return nalVPS
-		case h265.NALUType_SPS_NUT:
-			return nalSPS
-		case h265.NALUType_PPS_NUT:
-			return nalPPS
-		}
-		return nalData
-	}
-	switch h264.NALUType(nalu[0] & 0x1f) {
-	case h264.NALUTypeAccessUnitDelimiter:
-		return nalAUD
-	case h264.NALUTypeSPS:
-		return nalSPS
-	case h264.NALUTypePPS:
-		return nalPPS
-	}
-	return nalData
-}
-
 // normalize returns the unit au (NAL units, none empty) in normal form;
 // key tells whether it is a keyframe. The result is valid until the next
 // call and may point into au. A unit of nothing but delimiters and
@@ -101,12 +105,12 @@ func (n *normalizer) kind(nalu []byte) nalKind {
 func (n *normalizer) normalize(au [][]byte, key bool) [][]byte {
 	next := n.cur
 	for _, nalu := range au {
-		switch n.kind(nalu) {
-		case nalVPS:
+		switch n.track.NALKind(nalu) {
+		case NALVPS:
 			next.vps = nalu
-		case nalSPS:
+		case NALSPS:
 			next.sps = nalu
-		case nalPPS:
+		case NALPPS:
 			next.pps = nalu
 		}
 	}
@@ -120,7 +124,7 @@ func (n *normalizer) normalize(au [][]byte, key bool) [][]byte {
 		out = append(out, n.cur.sps, n.cur.pps)
 	}
 	for _, nalu := range au {
-		if n.kind(nalu) == nalData {
+		if n.track.NALKind(nalu) == NALData {
 			out = append(out, nalu)
 		}
 	}

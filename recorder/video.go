@@ -22,24 +22,15 @@ func newVideoState(t *player.Track) *videoState {
 	return v
 }
 
-// paramSet returns where a parameter set NAL unit of the track's codec is
-// kept, or nil for any other NAL unit.
+// paramSet returns where a parameter set NAL unit is kept, or nil for
+// any other NAL unit.
 func (v *videoState) paramSet(n []byte) *[]byte {
-	if v.track.Codec == player.CodecH265 {
-		switch h265.NALUType((n[0] >> 1) & 0x3f) {
-		case h265.NALUType_VPS_NUT:
-			return &v.vps
-		case h265.NALUType_SPS_NUT:
-			return &v.sps
-		case h265.NALUType_PPS_NUT:
-			return &v.pps
-		}
-		return nil
-	}
-	switch h264.NALUType(n[0] & 0x1f) {
-	case h264.NALUTypeSPS:
+	switch v.track.NALKind(n) {
+	case player.NALVPS:
+		return &v.vps
+	case player.NALSPS:
 		return &v.sps
-	case h264.NALUTypePPS:
+	case player.NALPPS:
 		return &v.pps
 	}
 	return nil
