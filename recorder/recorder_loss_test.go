@@ -155,15 +155,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	if st := s.Stats(); st.PacketsLost != 1 {
 		t.Fatalf("session %+v: want 1 packet lost", st)
 	}
-	s.RemoveSink(rec)
-	rec.Close()
-	var file string
-	select {
-	case file = <-segments:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the segment was not finished")
-	}
-
+	file := finishRecording(t, s, rec, segments)
 	pk := probePackets(t, file)
 	if len(pk) != frames-1 {
 		t.Fatalf("%d frames in the file, want %d: every whole frame but the damaged one", len(pk), frames-1)
@@ -186,6 +178,21 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	if _, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "fatal", "-i", file, "-f", "null", "-"); err != nil {
 		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
 	}
+}
+
+// finishRecording detaches the recorder once it has been given what the
+// session delivered, and returns the segment it finished.
+func finishRecording(t *testing.T, s *player.Session, rec *Recorder, segments <-chan string) string {
+	t.Helper()
+	s.RemoveSink(rec)
+	rec.Close()
+	select {
+	case file := <-segments:
+		return file
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no segment was finished: %+v", rec.Status())
+	}
+	return ""
 }
 
 // unitCounter is a sink that counts the video units it is given, lost

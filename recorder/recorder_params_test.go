@@ -70,14 +70,7 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 	waitFor(t, 30*time.Second, "the session to deliver every frame", func() bool {
 		return counter.n.Load() >= frames
 	})
-	s.RemoveSink(rec)
-	rec.Close()
-	var file string
-	select {
-	case file = <-segments:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no segment was recorded: %+v", rec.Status())
-	}
+	file := finishRecording(t, s, rec, segments)
 	if pk := probePackets(t, file); len(pk) != frames-key {
 		t.Fatalf("%d frames in the file, want %d: from the keyframe after joining to the end", len(pk), frames-key)
 	}
