@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 	"github.com/pion/rtp"
 )
 
@@ -20,6 +22,8 @@ type depacketizer struct {
 	// every packet with one timestamp, or no marker, still give one unit
 	// per frame.
 	startsAU func(nalu []byte) bool
+	// norm, for H.264 and H.265, puts each unit in normal form.
+	norm *normalizer
 
 	pending    [][]byte // NAL units of the access unit being assembled
 	pendingPic bool     // pending holds a picture (VCL NAL unit)
@@ -80,12 +84,20 @@ func (d *depacketizer) failed(err error) error {
 	return errBadPacket
 }
 
+// unit makes a unit of data, or returns nil when normalization leaves
+// nothing of it (delimiters or parameter sets alone).
 func (d *depacketizer) unit(data [][]byte, pts int64) *Unit {
+	key := d.isKey(data)
+	if d.norm != nil {
+		if data = d.norm.normalize(data, key); len(data) == 0 {
+			return nil
+		}
+	}
 	un := &Unit{
 		Track:     d.track,
 		Data:      copyData(data),
 		PTS:       pts,
-		Key:       d.isKey(data),
+		Key:       key,
 		AfterLoss: d.gap,
 	}
 	d.gap = false
@@ -131,20 +143,21 @@ func (d *depacketizer) pushNALUs(pkt *rtp.Packet, pts int64) (*Unit, error) {
 // isPicture tells a VCL NAL unit (a slice) from parameter sets and SEI.
 func (d *depacketizer) isPicture(n []byte) bool {
 	if d.track.Codec == CodecH265 {
-		return len(n) >= 2 && (n[0]>>1)&0x3f < 32
+		return len(n) >= 2 && h265.NALUType((n[0]>>1)&0x3f) < h265.NALUType_VPS_NUT // types 0-31 are VCL
 	}
-	t := n[0] & 0x1f
-	return t >= 1 && t <= 5
+	t := h264.NALUType(n[0] & 0x1f)
+	return t >= h264.NALUTypeNonIDR && t <= h264.NALUTypeIDR
 }
 
 // h264StartsAU: an access unit delimiter, SEI, parameter sets, or the
 // first slice of a picture (first_mb_in_slice is 0, coded as a single 1
 // bit) begin a new access unit (H.264 7.4.1.2.3).
 func h264StartsAU(n []byte) bool {
-	switch t := n[0] & 0x1f; {
-	case t == 6, t == 7, t == 8, t == 9, t >= 14 && t <= 18:
+	switch t := h264.NALUType(n[0] & 0x1f); {
+	case t >= h264.NALUTypeSEI && t <= h264.NALUTypeAccessUnitDelimiter,
+		t >= h264.NALUTypePrefix && t <= h264.NALUTypeReserved18:
 		return true
-	case t >= 1 && t <= 5:
+	case t >= h264.NALUTypeNonIDR && t <= h264.NALUTypeIDR:
 		return len(n) >= 2 && n[1]&0x80 != 0
 	}
 	return false
@@ -156,10 +169,11 @@ func h265StartsAU(n []byte) bool {
 	if len(n) < 3 {
 		return false
 	}
-	switch t := (n[0] >> 1) & 0x3f; {
-	case t >= 32 && t <= 35, t == 39, t >= 41 && t <= 44, t >= 48 && t <= 55:
+	switch t := h265.NALUType((n[0] >> 1) & 0x3f); {
+	case t >= h265.NALUType_VPS_NUT && t <= h265.NALUType_AUD_NUT, t == h265.NALUType_PREFIX_SEI_NUT,
+		t >= 41 && t <= 44, t >= 48 && t <= 55: // reserved (RSV_NVCL41..44) and unspecified (UNSPEC48..55)
 		return true
-	case t < 32:
+	case t < h265.NALUType_VPS_NUT: // a slice
 		return n[2]&0x80 != 0
 	}
 	return false

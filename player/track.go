@@ -85,7 +85,7 @@ func newTrack(f format.Format) (*depacketizer, error) {
 			return nil, err
 		}
 		d := newDepacketizer(t, dec.Decode, h264.IsRandomAccess)
-		d.startsAU = h264StartsAU
+		d.startsAU, d.norm = h264StartsAU, newNormalizer(t)
 		return d, nil
 
 	case *format.H265:
@@ -96,7 +96,7 @@ func newTrack(f format.Format) (*depacketizer, error) {
 			return nil, err
 		}
 		d := newDepacketizer(t, dec.Decode, h265.IsRandomAccess)
-		d.startsAU = h265StartsAU
+		d.startsAU, d.norm = h265StartsAU, newNormalizer(t)
 		return d, nil
 
 	case *format.MJPEG:

@@ -47,13 +47,15 @@ func (c Codec) IsVideo() bool {
 }
 
 // Track is one media of a stream, as the SDP describes it. A Track is not
-// modified after the session hands it to sinks.
+// modified after the session hands it to sinks, but for the parameter sets
+// that Params returns.
 type Track struct {
 	Codec     Codec
 	ClockRate int // RTP clock, ticks per second
 
 	// Video. Parameter sets from the SDP (nil when the camera sends them
-	// only in-band); size and declared rate from the SPS when known.
+	// only in-band; Params has the current ones); size and declared rate
+	// from the SDP's SPS when known.
 	VPS, SPS, PPS []byte
 	Width, Height int
 	FPS           float64
@@ -63,6 +65,8 @@ type Track struct {
 	SampleRate int
 	Channels   int
 	AACConfig  []byte // AudioSpecificConfig, for AAC
+
+	live *liveParams // current parameter sets of a session's H.264/H.265 track
 }
 
 func (t *Track) String() string {
@@ -87,7 +91,10 @@ func (t *Track) String() string {
 type Unit struct {
 	Track *Track
 	// Payload: NAL units without start codes (H.264, H.265), one JPEG
-	// image (MJPEG), AAC access units, or G.711 samples.
+	// image (MJPEG), AAC access units, or G.711 samples. A session's
+	// H.264/H.265 units hold no access unit delimiters, and parameter sets
+	// only at the front of a keyframe: the track's current ones, whether
+	// the camera sent them with this frame, earlier, or only in the SDP.
 	Data [][]byte
 	// PTS in Track.ClockRate ticks, unwrapped, counted from the connection.
 	PTS int64

@@ -27,6 +27,12 @@ type rawRTP struct {
 
 func newRawRTP(t *testing.T) *rawRTP {
 	t.Helper()
+	return newRawRTPSDP(t, true)
+}
+
+// newRawRTPSDP is newRawRTP with the parameter sets in the SDP or not.
+func newRawRTPSDP(t *testing.T, sdpParams bool) *rawRTP {
+	t.Helper()
 	clip, err := democam.DefaultClip()
 	if err != nil {
 		t.Fatal(err)
@@ -38,9 +44,12 @@ func newRawRTP(t *testing.T) *rawRTP {
 	port := l.LocalAddr().(*net.UDPAddr).Port &^ 1 // RTP wants an even port
 	l.Close()
 	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
+	fmtp := "packetization-mode=1"
+	if sdpParams {
+		fmtp += "; sprop-parameter-sets=" + f.FMTP()["sprop-parameter-sets"]
+	}
 	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
-		port, f.FMTP()["sprop-parameter-sets"])
+		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 %s\r\n", port, fmtp)
 	sdp := filepath.Join(t.TempDir(), "stream.sdp")
 	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
 		t.Fatal(err)
@@ -146,15 +155,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	if st := s.Stats(); st.PacketsLost != 1 {
 		t.Fatalf("session %+v: want 1 packet lost", st)
 	}
-	s.RemoveSink(rec)
-	rec.Close()
-	var file string
-	select {
-	case file = <-segments:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the segment was not finished")
-	}
-
+	file := finishRecording(t, s, rec, segments)
 	pk := probePackets(t, file)
 	if len(pk) != frames-1 {
 		t.Fatalf("%d frames in the file, want %d: every whole frame but the damaged one", len(pk), frames-1)
@@ -177,6 +178,21 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	if _, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "fatal", "-i", file, "-f", "null", "-"); err != nil {
 		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
 	}
+}
+
+// finishRecording detaches the recorder once it has been given what the
+// session delivered, and returns the segment it finished.
+func finishRecording(t *testing.T, s *player.Session, rec *Recorder, segments <-chan string) string {
+	t.Helper()
+	s.RemoveSink(rec)
+	rec.Close()
+	select {
+	case file := <-segments:
+		return file
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no segment was finished: %+v", rec.Status())
+	}
+	return ""
 }
 
 // unitCounter is a sink that counts the video units it is given, lost

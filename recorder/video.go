@@ -2,7 +2,6 @@ package recorder
 
 import (
 	"bytes"
-	"encoding/binary"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
@@ -18,48 +17,36 @@ type videoState struct {
 }
 
 func newVideoState(t *player.Track) *videoState {
-	return &videoState{track: t, vps: t.VPS, sps: t.SPS, pps: t.PPS}
+	v := &videoState{track: t}
+	v.vps, v.sps, v.pps = t.Params()
+	return v
 }
 
-// nalType returns the NAL unit type of the track's codec.
-func (v *videoState) nalType(n []byte) int {
-	if v.track.Codec == player.CodecH265 {
-		return int(n[0]>>1) & 0x3f
+// paramSet returns where a parameter set NAL unit is kept, or nil for
+// any other NAL unit.
+func (v *videoState) paramSet(n []byte) *[]byte {
+	switch v.track.NALKind(n) {
+	case player.NALVPS:
+		return &v.vps
+	case player.NALSPS:
+		return &v.sps
+	case player.NALPPS:
+		return &v.pps
 	}
-	return int(n[0] & 0x1f)
+	return nil
 }
 
-// NAL unit types this file cares about.
-const (
-	h264SPS = 7
-	h264PPS = 8
-	h264AUD = 9
-	h265VPS = 32
-	h265SPS = 33
-	h265PPS = 34
-	h265AUD = 35
-)
-
-// update takes in-band parameter sets from a unit and reports whether they
-// differ from those before (a new resolution, say).
+// update takes the parameter sets of a unit (the player puts the current
+// ones in front of every keyframe) and reports whether they differ from
+// those before (a new resolution, say).
 func (v *videoState) update(au [][]byte) (changed bool) {
-	set := func(dst *[]byte, n []byte) {
-		if !bytes.Equal(*dst, n) {
-			changed = changed || *dst != nil
-			*dst = append([]byte(nil), n...)
-		}
-	}
 	for _, n := range au {
 		if len(n) == 0 {
 			continue
 		}
-		switch t := v.nalType(n); {
-		case v.track.Codec == player.CodecH264 && t == h264SPS, v.track.Codec == player.CodecH265 && t == h265SPS:
-			set(&v.sps, n)
-		case v.track.Codec == player.CodecH264 && t == h264PPS, v.track.Codec == player.CodecH265 && t == h265PPS:
-			set(&v.pps, n)
-		case v.track.Codec == player.CodecH265 && t == h265VPS:
-			set(&v.vps, n)
+		if dst := v.paramSet(n); dst != nil && !bytes.Equal(*dst, n) {
+			changed = changed || *dst != nil
+			*dst = append([]byte(nil), n...)
 		}
 	}
 	return changed
@@ -75,26 +62,16 @@ func (v *videoState) ready() bool {
 }
 
 // payload converts a unit to an MP4 sample: NAL units with 4-byte length
-// prefixes. Parameter sets (they are in the sample entry, and a change
-// starts a new file) and access unit delimiters are left out.
+// prefixes (AVCC; H.265 samples have the same layout). Parameter sets are
+// left out: they are in the sample entry, and a change starts a new file.
 func (v *videoState) payload(au [][]byte) []byte {
-	n := 0
-	for _, nalu := range au {
-		n += 4 + len(nalu)
-	}
-	buf := make([]byte, 0, n)
-	for _, nalu := range au {
-		if len(nalu) == 0 {
-			continue
+	sample := make(h264.AVCC, 0, len(au))
+	for _, n := range au {
+		if len(n) > 0 && v.paramSet(n) == nil {
+			sample = append(sample, n)
 		}
-		switch t := v.nalType(nalu); {
-		case v.track.Codec == player.CodecH264 && (t == h264SPS || t == h264PPS || t == h264AUD),
-			v.track.Codec == player.CodecH265 && (t == h265VPS || t == h265SPS || t == h265PPS || t == h265AUD):
-			continue
-		}
-		buf = binary.BigEndian.AppendUint32(buf, uint32(len(nalu)))
-		buf = append(buf, nalu...)
 	}
+	buf, _ := sample.Marshal() // never fails
 	return buf
 }
 

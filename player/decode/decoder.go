@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/asticode/go-astiav"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
 	"github.com/camdeck/camdeck/player"
 )
@@ -173,7 +174,7 @@ func (d *Decoder) openCodec() error {
 	// per thread, which live view cannot afford.
 	d.cc.SetThreadCount(threads)
 	d.cc.SetThreadType(astiav.ThreadTypeSlice)
-	if extra := annexB(nil, d.track.VPS, d.track.SPS, d.track.PPS); len(extra) > 0 {
+	if extra := extraData(d.track); len(extra) > 0 {
 		if err := d.cc.SetExtraData(extra); err != nil {
 			return fmt.Errorf("extradata: %w", err)
 		}
@@ -240,10 +241,9 @@ func (d *Decoder) OnUnit(u *player.Unit) {
 			d.buf = append(d.buf, p...)
 		}
 	} else {
-		if u.Key && !hasParams(u) {
-			d.buf = annexB(d.buf, d.track.VPS, d.track.SPS, d.track.PPS)
-		}
-		d.buf = annexB(d.buf, u.Data...)
+		// The player puts the parameter sets in front of every keyframe.
+		b, _ := h264.AnnexB(u.Data).Marshal() // never fails; h264's Annex-B serves H.265 too
+		d.buf = append(d.buf, b...)
 	}
 	n := len(d.buf)
 	d.buf = append(d.buf, zeros[:]...)
@@ -342,35 +342,19 @@ func (d *Decoder) answerSnapshots(img *image.RGBA, err error) {
 	}
 }
 
-var startCode = []byte{0, 0, 0, 1}
-
-// annexB appends NAL units with start codes, skipping empty ones.
-func annexB(dst []byte, nalus ...[]byte) []byte {
-	for _, n := range nalus {
-		if len(n) > 0 {
-			dst = append(dst, startCode...)
-			dst = append(dst, n...)
+// extraData is the track's current parameter sets in Annex-B, the
+// extradata libavcodec takes for H.264 and H.265, or nil.
+func extraData(t *player.Track) []byte {
+	var sets h264.AnnexB
+	vps, sps, pps := t.Params()
+	for _, p := range [][]byte{vps, sps, pps} {
+		if len(p) > 0 {
+			sets = append(sets, p)
 		}
 	}
-	return dst
-}
-
-// hasParams tells whether an H.264/H.265 unit carries its own SPS.
-func hasParams(u *player.Unit) bool {
-	for _, n := range u.Data {
-		if len(n) == 0 {
-			continue
-		}
-		switch u.Track.Codec {
-		case player.CodecH264:
-			if n[0]&0x1f == 7 {
-				return true
-			}
-		case player.CodecH265:
-			if (n[0]>>1)&0x3f == 33 {
-				return true
-			}
-		}
+	if len(sets) == 0 {
+		return nil
 	}
-	return false
+	b, _ := sets.Marshal()
+	return b
 }

@@ -3,6 +3,8 @@ package decode
 import (
 	"encoding/binary"
 	"errors"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 )
 
 // errParams is returned for codec configuration records camdeck cannot read.
@@ -54,7 +56,7 @@ func hvccParams(b []byte) (vps, sps, pps []byte, err error) {
 		if p+3 > len(b) {
 			return nil, nil, nil, errParams
 		}
-		typ := b[p] & 0x3f
+		typ := h265.NALUType(b[p] & 0x3f)
 		cnt := int(binary.BigEndian.Uint16(b[p+1:]))
 		p += 3
 		for range cnt {
@@ -69,11 +71,11 @@ func hvccParams(b []byte) (vps, sps, pps []byte, err error) {
 			nal := b[p : p+l]
 			p += l
 			switch typ {
-			case 32:
+			case h265.NALUType_VPS_NUT:
 				vps = nal
-			case 33:
+			case h265.NALUType_SPS_NUT:
 				sps = nal
-			case 34:
+			case h265.NALUType_PPS_NUT:
 				pps = nal
 			}
 		}
@@ -85,6 +87,9 @@ func hvccParams(b []byte) (vps, sps, pps []byte, err error) {
 }
 
 // lengthPrefixed splits an MP4 sample (4-byte NAL lengths) into NAL units.
+// It is not mediacommon's h264.AVCC.Unmarshal because that refuses more
+// than 25 NAL units in a unit, and the player keeps every slice of a
+// camera that cuts a frame into more (one slice per macroblock row, say).
 func lengthPrefixed(b []byte) ([][]byte, error) {
 	var out [][]byte
 	for len(b) > 0 {
