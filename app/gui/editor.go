@@ -31,6 +31,8 @@ type editor struct {
 	testBtn, saveBtn, cancel   *widget.Button
 	limitNote                  *widget.Label    // "no limit" for 0
 	passItem                   *widget.FormItem // its hint says where the password is kept
+	certNote                   *widget.Label    // set when the camera's certificate changed
+	trustBtn                   *widget.Button   // "Trust the new certificate"
 	dlg                        dialog.Dialog
 	content                    fyne.CanvasObject
 	scroll                     *container.Scroll // the form: the buttons stay in view below it
@@ -91,6 +93,9 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	)
 	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
 	body := container.NewVBox(form, e.testResult, e.errLabel)
+	if cert := e.newCertBox(); cert != nil {
+		body = container.NewVBox(cert, widget.NewSeparator(), form, e.testResult, e.errLabel)
+	}
 	e.natural = fyne.NewSize(body.MinSize().Width, body.MinSize().Height+buttons.MinSize().Height+theme.Padding())
 	e.scroll = container.NewVScroll(body)
 	e.content = container.NewBorder(nil, buttons, nil, nil, e.scroll)
