@@ -8,7 +8,8 @@ SUDO    := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Debian packages: the FFmpeg libraries go-astiav links, the OpenGL/X11
 # headers Fyne builds against, and what the tests use as independent parts
-# (ffmpeg, GStreamer's RTSP server, Xvfb, ImageMagick, xdotool, Chromium).
+# (ffmpeg, GStreamer's RTSP server, Xvfb, ImageMagick, xdotool, Chromium,
+# a D-Bus bus with GNOME Keyring as the Secret Service passwords go to).
 BUILD_PKGS := gcc pkg-config \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
 	libavfilter-dev libavdevice-dev libswresample-dev \
@@ -17,7 +18,8 @@ BUILD_PKGS := gcc pkg-config \
 TEST_PKGS := ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 \
 	gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly \
-	xvfb xauth imagemagick xdotool chromium fonts-dejavu-core
+	xvfb xauth imagemagick xdotool chromium fonts-dejavu-core \
+	dbus-daemon gnome-keyring
 
 # Fuzz targets run briefly in `make test`; longer with FUZZTIME=10m.
 FUZZTIME ?= 10s

@@ -23,6 +23,10 @@ const DemoLabel = "Demo camera (built-in)"
 
 // Profile is one camera as the user set it up.
 type Profile struct {
+	// ID names the profile for good, whatever its name becomes: the
+	// password's item in the desktop's keyring is found by it. Load and
+	// Save give one (NewProfileID) to a profile without.
+	ID string `json:"id,omitempty"`
 	// Name is shown on the tile and names recordings and snapshots.
 	Name string `json:"name"`
 	// URL is the main stream: rtsp://, rtsps://, an .sdp file, or DemoURL.
@@ -34,6 +38,10 @@ type Profile struct {
 	// User and Password log in to the camera.
 	User     string `json:"user,omitempty"`
 	Password string `json:"password,omitempty"`
+	// PasswordRef is, in the profile file only, where the password is
+	// kept instead of Password: RefSecretService. Load reads the password
+	// into Password and clears it; Save sets it.
+	PasswordRef string `json:"password_ref,omitempty"`
 	// TLSFingerprint is the SHA-256 fingerprint of the certificate of an
 	// rtsps:// camera: empty until the first connection stores it (trust
 	// on first use, as ssh does); a camera presenting another is refused
@@ -72,6 +80,7 @@ const DefaultSegment = 15 * time.Minute
 // DemoProfile is the profile the first run creates.
 func DemoProfile() Profile {
 	return Profile{
+		ID:          NewProfileID(),
 		Name:        "Demo camera",
 		URL:         DemoURL,
 		RecordDir:   DefaultRecordDir(),

@@ -10,7 +10,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/camdeck/camdeck/internal/atomicfile"
@@ -34,9 +36,12 @@ type File struct {
 	Cameras []Profile `json:"cameras"`
 }
 
-// Store keeps the profiles in one JSON file, mode 0600 (it holds camera
+// Store keeps the profiles in one JSON file, mode 0600 (it may hold camera
 // passwords). Saving writes a temporary file and renames it, so a crash
-// mid-save leaves the old file whole.
+// mid-save leaves the old file whole. With a Keyring that answers, the
+// passwords are kept there instead and the file holds only a reference
+// to each (PasswordRef); a password found in clear in the file moves
+// there on Load.
 type Store struct {
 	// Path of the file.
 	// It defaults to DefaultPath().
@@ -44,6 +49,17 @@ type Store struct {
 	// Logf tells what Load repaired (a file readable by others).
 	// It defaults to log.Printf.
 	Logf func(format string, args ...any)
+	// Keyring keeps the passwords out of the file when it answers.
+	// It defaults to nil: the file only, so that tests and tools stay out
+	// of the user's keyring; the window sets it.
+	Keyring *Keyring
+
+	saveMu       sync.Mutex        // one Save at a time
+	mu           sync.Mutex        // the fields below
+	stored       map[string]string // profile ID to the password in the keyring
+	unread       map[string]error  // profile ID to why its keyring password could not be read
+	keyringErr   error             // of the last talk with the keyring
+	keyringTried bool
 }
 
 // timeNow dates set-aside files; tests fix it.
@@ -112,6 +128,8 @@ func (s *Store) Load() ([]Profile, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	} else if ps, perr = Decode(data); perr == nil {
+		withIDs(ps)
+		s.migrate(ps, s.readPasswords(ps))
 		return ps, nil
 	}
 	aside, err := setAside(path, timeNow())
@@ -231,17 +249,43 @@ func Encode(ps []Profile) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Save writes the profiles atomically with mode 0600.
+// migrate saves the profiles whose passwords were in clear in the file,
+// now that the keyring answers, and logs each password moved.
+func (s *Store) migrate(ps []Profile, clear []int) {
+	if len(clear) == 0 {
+		return
+	}
+	if err := s.Save(ps); err != nil {
+		s.logf("app: moving passwords to the desktop's keyring: %v", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, i := range clear {
+		if pw, ok := s.stored[ps[i].ID]; ok && pw == ps[i].Password {
+			s.logf("app: camera %q: its password moved from %s to the desktop's keyring", ps[i].Name, FileName)
+		}
+	}
+}
+
+// Save writes the profiles atomically with mode 0600, their passwords in
+// the keyring where it answers.
 func (s *Store) Save(ps []Profile) error {
 	path, err := s.path()
 	if err != nil {
 		return err
 	}
-	data, err := Encode(ps)
-	if err != nil {
-		return err
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	file := slices.Clone(ps)
+	withIDs(file)
+	finish := s.keepPasswords(file)
+	data, err := Encode(file)
+	if err == nil {
+		err = writeAtomic(path, data)
 	}
-	return writeAtomic(path, data)
+	finish(err == nil)
+	return err
 }
 
 // Export writes the profiles to a file of the user's choice, as Save does.

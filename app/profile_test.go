@@ -14,10 +14,12 @@ import (
 )
 
 func sample() []Profile {
+	demo := DemoProfile()
+	demo.ID = "fedcba9876543210fedcba9876543210"
 	return []Profile{
-		DemoProfile(),
+		demo,
 		{
-			Name: "Porch", URL: "rtsp://10.0.0.7:554/main", SubURL: "rtsp://10.0.0.7:554/sub",
+			ID: "0123456789abcdef0123456789abcdef", Name: "Porch", URL: "rtsp://10.0.0.7:554/main", SubURL: "rtsp://10.0.0.7:554/sub",
 			User: "admin", Password: "s3cret", Transport: "udp", RecordDir: "/rec", SnapshotDir: "/snap",
 			Segment: Duration(10 * time.Minute), Limit: Duration(time.Hour), AutoRecord: true,
 		},

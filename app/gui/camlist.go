@@ -131,6 +131,7 @@ func (ui *UI) importProfiles() {
 					return
 				}
 				for _, p := range ps {
+					p.ID = "" // a new camera here, even if the file came from this one
 					ui.addCamera(p)
 				}
 				ui.save()

@@ -29,7 +29,10 @@ type editor struct {
 	auto                       *widget.Check
 	errLabel, testResult       *widget.Label
 	testBtn, saveBtn, cancel   *widget.Button
-	limitNote                  *widget.Label // "no limit" for 0
+	limitNote                  *widget.Label    // "no limit" for 0
+	passItem                   *widget.FormItem // its hint says where the password is kept
+	certNote                   *widget.Label    // set when the camera's certificate changed
+	trustBtn                   *widget.Button   // "Trust the new certificate"
 	dlg                        dialog.Dialog
 	content                    fyne.CanvasObject
 	scroll                     *container.Scroll // the form: the buttons stay in view below it
@@ -73,12 +76,13 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	e.saveBtn.Importance = widget.HighImportance
 	e.cancel = widget.NewButton("Cancel", func() { e.close() })
 
+	e.passItem = withHint(widget.NewFormItem("Password", e.pass), ui.store.PasswordNote(p.ID))
 	form := widget.NewForm(
 		widget.NewFormItem("Name", e.name),
 		withHint(widget.NewFormItem("Main URL", e.url), "Recording, snapshots, focused view. demo = "+camdeck.DemoLabel),
 		withHint(widget.NewFormItem("Sub-stream URL", e.sub), "Grid tiles use it when set"),
 		widget.NewFormItem("User", e.user),
-		widget.NewFormItem("Password", e.pass),
+		e.passItem,
 		widget.NewFormItem("Transport", e.transport),
 		widget.NewFormItem("Recordings folder", e.recDir),
 		withHint(widget.NewFormItem("Segment length", e.segment), "A new file every so often, at a keyframe"),
@@ -89,6 +93,9 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	)
 	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
 	body := container.NewVBox(form, e.testResult, e.errLabel)
+	if cert := e.newCertBox(); cert != nil {
+		body = container.NewVBox(cert, widget.NewSeparator(), form, e.testResult, e.errLabel)
+	}
 	e.natural = fyne.NewSize(body.MinSize().Width, body.MinSize().Height+buttons.MinSize().Height+theme.Padding())
 	e.scroll = container.NewVScroll(body)
 	e.content = container.NewBorder(nil, buttons, nil, nil, e.scroll)

@@ -1,13 +1,17 @@
 package gui
 
 import (
-	"fyne.io/fyne/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/keyring"
 )
 
 // TestTestConnection probes a real camera: the demo camera on loopback.
@@ -154,4 +158,45 @@ func TestEditorKeepsDefaultTransport(t *testing.T) {
 		}
 	}
 	h.ui.bg.Wait()
+}
+
+// TestEditorSaysWherePasswordIsKept: with GNOME Keyring on a private bus
+// the editor says the password is in the desktop's keyring, and saving
+// puts it there; with no bus where DBUS_SESSION_BUS_ADDRESS points, it
+// says the profile file.
+func TestEditorSaysWherePasswordIsKept(t *testing.T) {
+	b := keyring.Start(t)
+	h := newHarness(t, nil)
+	h.store.Keyring = &camdeck.Keyring{Address: b.Address}
+	if err := h.store.Save(nil); err != nil { // as Load does at start: the keyring answers
+		t.Fatal(err)
+	}
+	e := h.ui.showEditor(-1, profile("Porch"))
+	if e.passItem.HintText != camdeck.NoteKeyring {
+		t.Fatalf("with a keyring the editor says %q", e.passItem.HintText)
+	}
+	e.pass.SetText("Top/Secret9")
+	test.Tap(e.saveBtn)
+	h.ui.bg.Wait()
+	data, err := os.ReadFile(h.store.Path)
+	if err != nil || strings.Contains(string(data), "Secret9") || !strings.Contains(string(data), `"password_ref": "secret-service"`) {
+		t.Fatalf("profile file (%v):\n%s", err, data)
+	}
+	e = h.ui.showEditor(0, h.ui.cams[0].prof)
+	if e.passItem.HintText != camdeck.NoteKeyring {
+		t.Fatalf("editing the saved camera the editor says %q", e.passItem.HintText)
+	}
+	e.close()
+
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "nothing"))
+	h2 := newHarness(t, nil)
+	h2.store.Keyring = &camdeck.Keyring{}
+	if err := h2.store.Save(nil); err != nil {
+		t.Fatal(err)
+	}
+	e = h2.ui.showEditor(-1, profile("Porch"))
+	if want := "password kept in camdeck's profile file: no keyring on this desktop"; e.passItem.HintText != want {
+		t.Fatalf("without a keyring the editor says %q, want %q", e.passItem.HintText, want)
+	}
+	e.close()
 }

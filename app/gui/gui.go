@@ -44,7 +44,8 @@ func Main(args []string) int {
 			"run it on a desktop, or use a headless command (camdeck help)")
 		return 1
 	}
-	store := &camdeck.Store{}
+	// Passwords go to the desktop's keyring where it answers.
+	store := &camdeck.Store{Keyring: &camdeck.Keyring{}}
 	profiles, loadErr := store.Load()
 	var broken *camdeck.BrokenError
 	if loadErr != nil && !errors.As(loadErr, &broken) {

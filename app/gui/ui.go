@@ -150,6 +150,9 @@ func (ui *UI) newToolbar() fyne.CanvasObject {
 
 // addCamera starts a camera and gives it a tile.
 func (ui *UI) addCamera(p camdeck.Profile) *camera {
+	if p.ID == "" { // its password's keyring item is found by it
+		p.ID = camdeck.NewProfileID()
+	}
 	c := newCamera(ui, p)
 	ui.cams = append(ui.cams, c)
 	ui.grid.Add(c.tile)
