@@ -78,7 +78,13 @@ func TestRecordingsWindow(t *testing.T) {
 	video := image.Rect(60, 10, 720, 370)
 	// Paused on its first frame, it covers the live tile: the area shows a
 	// picture that stays still for a second.
-	time.Sleep(2 * time.Second) // the window's first paint; only the key press needs it
+	// Keys go to the window once it shows the live camera (a key pressed
+	// before the window is mapped is lost; on a loaded machine that takes
+	// longer than any fixed wait).
+	live := image.Rect(300, 150, 1200, 650)
+	waitFor(t, 30*time.Second, "the live camera in the main window", func() bool {
+		return nonUniform(screen.Shot(t, dir, "live"), live)
+	})
 	x("key", "1", "v")
 	var before image.Image
 	waitFor(t, 30*time.Second, "the Recordings window, paused", func() bool {
