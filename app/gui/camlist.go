@@ -77,7 +77,8 @@ func (ui *UI) newCameraList() *widget.List {
 	return l
 }
 
-// newListButtons are add, edit, remove, import and export.
+// newListButtons are add, edit, remove, move up and down, import and
+// export.
 func (ui *UI) newListButtons() fyne.CanvasObject {
 	add := newIconButton(ui.tips, theme.ContentAddIcon(), "Add a camera", func() {
 		p := camdeck.DemoProfile()
@@ -92,7 +93,10 @@ func (ui *UI) newListButtons() fyne.CanvasObject {
 	remove := newIconButton(ui.tips, theme.DeleteIcon(), "Remove the selected camera", ui.confirmRemove)
 	imp := newIconButton(ui.tips, theme.DownloadIcon(), "Import cameras from a file", ui.importProfiles)
 	exp := newIconButton(ui.tips, theme.UploadIcon(), "Export the cameras to a file", ui.exportProfiles)
-	return container.NewHBox(add, edit, remove, imp, exp)
+	up := newIconButton(ui.tips, theme.MoveUpIcon(), "Move the selected camera up (earlier in the grid)", func() { ui.moveSelected(-1) })
+	down := newIconButton(ui.tips, theme.MoveDownIcon(), "Move the selected camera down (later in the grid)", func() { ui.moveSelected(1) })
+	// A grid of cells wraps to a second row in a narrow list.
+	return container.NewGridWrap(add.MinSize(), add, edit, remove, up, down, imp, exp)
 }
 
 func (ui *UI) confirmRemove() {
@@ -116,7 +120,18 @@ func (ui *UI) showModal(d dialog.Dialog) {
 	d.Show()
 }
 
-func (ui *UI) importProfiles() {
+// showFileDialog shows one of Fyne's file dialogs, with the user folders
+// it lists defined first (defineUserDirs).
+func (ui *UI) showFileDialog(d dialog.Dialog) {
+	ui.userDirs.Do(defineUserDirs)
+	ui.showModal(d)
+}
+
+func (ui *UI) importProfiles() { ui.importDialog() }
+
+// importDialog opens the file dialog of importProfiles; it lists folders
+// and .json files.
+func (ui *UI) importDialog() *dialog.FileDialog {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
@@ -140,7 +155,8 @@ func (ui *UI) importProfiles() {
 		})
 	}, ui.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	ui.showModal(d)
+	ui.showFileDialog(d)
+	return d
 }
 
 func (ui *UI) exportProfiles() {
@@ -163,5 +179,5 @@ func (ui *UI) exportProfiles() {
 		})
 	}, ui.win)
 	d.SetFileName("camdeck-cameras.json")
-	ui.showModal(d)
+	ui.showFileDialog(d)
 }

@@ -13,6 +13,12 @@ func (ui *UI) setupKeys() {
 	c.SetOnTypedKey(ui.typedKey)
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { ui.requestClose() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if ui.modal == 0 && !ui.closing {
+				ui.toggleSidebar()
+			}
+		})
 }
 
 // typedRune: R records, S snapshots, V opens the recordings, 1-9 select

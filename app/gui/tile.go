@@ -50,6 +50,8 @@ type tile struct {
 	dim      *canvas.Rectangle // over the last frame of a camera not live
 	recOn    bool              // the record button shows stop
 	frames   int               // presented, for tests
+	dragging bool              // being dragged to another place in the grid
+	dragFrom fyne.Position     // where the drag began
 }
 
 // heldImage is an image taken from a slot, to give back once not drawn.

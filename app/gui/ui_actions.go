@@ -45,6 +45,7 @@ func (ui *UI) toggleFocus(c *camera) {
 	ui.grid.Refresh()
 	ui.win.SetTitle("camdeck · " + c.prof.Name)
 	c.tile.update()
+	ui.saveLayout()
 }
 
 // unfocus goes back to the grid.
@@ -61,6 +62,7 @@ func (ui *UI) unfocus() {
 	ui.grid.Refresh()
 	ui.win.SetTitle("camdeck")
 	c.tile.update()
+	ui.saveLayout()
 }
 
 // back leaves the focused view, else full screen.
@@ -78,7 +80,7 @@ func (ui *UI) toggleFullScreen() {
 	full := !ui.win.FullScreen()
 	ui.win.SetFullScreen(full)
 	setVisible(ui.toolbar, !full)
-	setVisible(ui.sidebar, !full)
+	ui.showSidebar()
 }
 
 // toggleStats shows or hides the stats on every tile.
@@ -246,6 +248,7 @@ func (ui *UI) requestClose() {
 	if ui.closing {
 		return
 	}
+	ui.saveLayout() // before closing: the final wait waits for it
 	ui.closing = true
 	close(ui.closed)
 	if ui.stopTick != nil {
