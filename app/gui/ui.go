@@ -59,7 +59,8 @@ type UI struct {
 	presenter   *presenter
 	stopPresent context.CancelFunc
 	tickPending atomic.Bool
-	quit        atomic.Bool // set when the app quits
+	quit        atomic.Bool  // set when the app quits
+	quitMu      sync.RWMutex // held to set quit, read-held by do
 	stopTick    chan struct{}
 
 	saveMu      sync.Mutex
@@ -79,6 +80,7 @@ type options struct {
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
+	post        func(func()) // what do calls when do is nil; fyne.Do
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
@@ -92,9 +94,18 @@ func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 		ui.newRecorder = newRecorder
 	}
 	if ui.do == nil {
+		post := o.post
+		if post == nil {
+			post = fyne.Do
+		}
 		ui.do = func(f func()) {
-			if !ui.quit.Load() { // Fyne has no app to run it on any more
-				fyne.Do(f)
+			// Once Fyne has quit, fyne.Do runs f at once on this
+			// goroutine ("Error in Fyne call thread"): the check and the
+			// call hold quitMu, so quitApp cannot come between them.
+			ui.quitMu.RLock()
+			defer ui.quitMu.RUnlock()
+			if !ui.quit.Load() {
+				post(f)
 			}
 		}
 	}

@@ -290,9 +290,15 @@ func (ui *UI) requestClose() {
 		case <-done:
 		case <-time.After(finishTimeout):
 		}
-		ui.do(func() {
-			ui.quit.Store(true)
-			ui.app.Quit()
-		})
+		ui.do(ui.quitApp)
 	}()
+}
+
+// quitApp quits Fyne, on the UI goroutine. No fyne.Do is begun after
+// it: Fyne would run that function on the caller's goroutine.
+func (ui *UI) quitApp() {
+	ui.quitMu.Lock()
+	ui.quit.Store(true)
+	ui.quitMu.Unlock()
+	ui.app.Quit()
 }
