@@ -42,6 +42,3 @@ func (t *tile) DragEnd() {
 	}
 	ui.grid.Refresh()
 }
-
-// pan moves the zoomed picture; zoom.go has the rest.
-func (t *tile) pan(d fyne.Delta) {}

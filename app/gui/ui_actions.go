@@ -55,6 +55,7 @@ func (ui *UI) unfocus() {
 		return
 	}
 	ui.focused = nil
+	c.tile.resetZoom()
 	c.setFocused(false)
 	for _, o := range ui.cams {
 		setVisible(o.tile, true)
