@@ -53,6 +53,9 @@ type UI struct {
 	recAllBtn *iconButton
 	statsBtn  *iconButton
 	menu      *widget.PopUpMenu // a camera's, shown last
+	tray      *fyne.Menu        // the system tray's menu; nil: no tray
+	closeDlg  *closeDialog      // the close button's question, while open
+	hidden    bool              // the window is hidden, recording on
 	folderDlg *folderDialog     // shown last
 	closed    chan struct{}     // closed when the window starts closing
 
@@ -144,7 +147,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	ui.win.SetContent(container.NewStack(main, ui.tips.layer))
 	ui.win.SetTitle("camdeck")
 	ui.setupKeys()
-	ui.win.SetCloseIntercept(ui.requestClose)
+	ui.win.SetCloseIntercept(ui.closeWindow)
 	ui.showSidebar()
 
 	for _, p := range ps {
