@@ -65,7 +65,7 @@ func Main(args []string) int {
 	ui := newUI(a, w, store, options{})
 	defer ui.demo.Close()
 	ui.build(profiles)
-	if desk, ok := a.(desktop.App); ok {
+	if desk, ok := a.(desktop.App); ok && trayAvailable() {
 		ui.setupTray(desk)
 	}
 	ui.startTicker()
