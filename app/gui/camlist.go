@@ -77,8 +77,7 @@ func (ui *UI) newCameraList() *widget.List {
 	return l
 }
 
-// newListButtons are add, edit, remove, move up and down, import and
-// export.
+// newListButtons are add, edit, remove, import and export.
 func (ui *UI) newListButtons() fyne.CanvasObject {
 	add := newIconButton(ui.tips, theme.ContentAddIcon(), "Add a camera", func() {
 		p := camdeck.DemoProfile()
@@ -93,10 +92,16 @@ func (ui *UI) newListButtons() fyne.CanvasObject {
 	remove := newIconButton(ui.tips, theme.DeleteIcon(), "Remove the selected camera", ui.confirmRemove)
 	imp := newIconButton(ui.tips, theme.DownloadIcon(), "Import cameras from a file", ui.importProfiles)
 	exp := newIconButton(ui.tips, theme.UploadIcon(), "Export the cameras to a file", ui.exportProfiles)
+	return container.NewHBox(add, edit, remove, imp, exp)
+}
+
+// newListHeader is the list's title, with the buttons that move the
+// selected camera up and down the list (and the grid).
+func (ui *UI) newListHeader() fyne.CanvasObject {
 	up := newIconButton(ui.tips, theme.MoveUpIcon(), "Move the selected camera up (earlier in the grid)", func() { ui.moveSelected(-1) })
 	down := newIconButton(ui.tips, theme.MoveDownIcon(), "Move the selected camera down (later in the grid)", func() { ui.moveSelected(1) })
-	// A grid of cells wraps to a second row in a narrow list.
-	return container.NewGridWrap(add.MinSize(), add, edit, remove, up, down, imp, exp)
+	title := widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil, title, container.NewHBox(up, down))
 }
 
 func (ui *UI) confirmRemove() {

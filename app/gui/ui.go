@@ -135,9 +135,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 
 	width := canvas.NewRectangle(nil)
 	width.SetMinSize(fyne.NewSize(sidebarLeast, 0))
-	ui.sidebar = container.NewBorder(
-		widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
+	ui.sidebar = container.NewBorder(ui.newListHeader(), ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
 	if ui.sideWidth == 0 {
 		ui.sideWidth = sidebarDefault
 	}
