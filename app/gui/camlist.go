@@ -95,6 +95,15 @@ func (ui *UI) newListButtons() fyne.CanvasObject {
 	return container.NewHBox(add, edit, remove, imp, exp)
 }
 
+// newListHeader is the list's title, with the buttons that move the
+// selected camera up and down the list (and the grid).
+func (ui *UI) newListHeader() fyne.CanvasObject {
+	up := newIconButton(ui.tips, theme.MoveUpIcon(), "Move the selected camera up (earlier in the grid)", func() { ui.moveSelected(-1) })
+	down := newIconButton(ui.tips, theme.MoveDownIcon(), "Move the selected camera down (later in the grid)", func() { ui.moveSelected(1) })
+	title := widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil, title, container.NewHBox(up, down))
+}
+
 func (ui *UI) confirmRemove() {
 	i := slices.Index(ui.cams, ui.selected)
 	if i < 0 {
@@ -116,7 +125,18 @@ func (ui *UI) showModal(d dialog.Dialog) {
 	d.Show()
 }
 
-func (ui *UI) importProfiles() {
+// showFileDialog shows one of Fyne's file dialogs, with the user folders
+// it lists defined first (defineUserDirs).
+func (ui *UI) showFileDialog(d dialog.Dialog) {
+	ui.userDirs.Do(defineUserDirs)
+	ui.showModal(d)
+}
+
+func (ui *UI) importProfiles() { ui.importDialog() }
+
+// importDialog opens the file dialog of importProfiles; it lists folders
+// and .json files.
+func (ui *UI) importDialog() *dialog.FileDialog {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
@@ -141,7 +161,8 @@ func (ui *UI) importProfiles() {
 		})
 	}, ui.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	ui.showModal(d)
+	ui.showFileDialog(d)
+	return d
 }
 
 func (ui *UI) exportProfiles() {
@@ -164,5 +185,5 @@ func (ui *UI) exportProfiles() {
 		})
 	}, ui.win)
 	d.SetFileName("camdeck-cameras.json")
-	ui.showModal(d)
+	ui.showFileDialog(d)
 }

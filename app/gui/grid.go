@@ -67,3 +67,17 @@ func visible(objs []fyne.CanvasObject) []fyne.CanvasObject {
 	}
 	return vis
 }
+
+// gridSlot is the place, among n tiles laid out in size, of the tile
+// under pos: the nearest one when pos is in a gap or outside.
+func gridSlot(n int, size fyne.Size, pos fyne.Position) int {
+	cols, rows := gridShape(n, size.Width, size.Height)
+	if cols == 0 {
+		return -1
+	}
+	tw := (size.Width - gridGap*float32(cols-1)) / float32(cols)
+	th := (size.Height - gridGap*float32(rows-1)) / float32(rows)
+	c := min(max(int(pos.X/(tw+gridGap)), 0), cols-1)
+	r := min(max(int(pos.Y/(th+gridGap)), 0), rows-1)
+	return min(r*cols+c, n-1)
+}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	// internal/locale must set LANGUAGE before Fyne's lang package reads
 	// the locale in its init. Nothing in this import list orders that: it
@@ -31,8 +32,10 @@ const AppID = "io.github.camdeck"
 
 // Main opens the window with the cameras of the profile file
 // (os.UserConfigDir()/camdeck/profiles.json) and returns the exit code
-// once every recording is finished and the window is closed. SIGINT and
-// SIGTERM close it the same way.
+// once every recording is finished and the window is closed. Closing the
+// window while cameras record asks whether to keep recording with the
+// window hidden (the system tray shows it again). Ctrl+Q, SIGINT and
+// SIGTERM quit at once, finishing the recordings.
 func Main(args []string) int {
 	if len(args) > 0 {
 		fmt.Fprintf(os.Stderr, "camdeck: unknown command %q (camdeck help lists them)\n", args[0])
@@ -63,6 +66,9 @@ func Main(args []string) int {
 	ui := newUI(a, w, store, options{})
 	defer ui.demo.Close()
 	ui.build(profiles)
+	if desk, ok := a.(desktop.App); ok && trayAvailable() {
+		ui.setupTray(desk)
+	}
 	ui.startTicker()
 	if broken != nil {
 		fmt.Fprintln(os.Stderr, "camdeck:", broken)

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -217,10 +218,18 @@ type harness struct {
 
 func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 	t.Helper()
+	return newHarnessAt(t, ps, filepath.Join(t.TempDir(), "camdeck", camdeck.FileName))
+}
+
+// newHarnessAt is newHarness with the profile file (and so the layout
+// file) at path: a second harness on the same path is a restart.
+func newHarnessAt(t *testing.T, ps []camdeck.Profile, path string) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, q: &uiQueue{}}
-	h.store = &camdeck.Store{Path: filepath.Join(t.TempDir(), "camdeck", camdeck.FileName)}
+	h.store = &camdeck.Store{Path: path}
 	h.win = test.NewTempWindow(t, nil)
+	h.win.Resize(fyne.NewSize(1280, 760))
 	h.ui = newUI(a, h.win, h.store, options{
 		demoURL: "rtsp://127.0.0.1:1/demo",
 		do:      h.q.post,
@@ -240,7 +249,9 @@ func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 	// temporary folder they write to is removed.
 	t.Cleanup(h.ui.bg.Wait)
 	h.ui.build(ps)
-	h.win.Resize(fyne.NewSize(1280, 760))
+	if _, err := os.Stat(layoutPath(h.store)); err != nil {
+		h.win.Resize(fyne.NewSize(1280, 760)) // no layout restored
+	}
 	h.q.drain()
 	return h
 }

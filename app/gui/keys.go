@@ -13,10 +13,16 @@ func (ui *UI) setupKeys() {
 	c.SetOnTypedKey(ui.typedKey)
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { ui.requestClose() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyB, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if ui.modal == 0 && !ui.closing {
+				ui.toggleSidebar()
+			}
+		})
 }
 
 // typedRune: R records, S snapshots, V opens the recordings, 1-9 select
-// a camera.
+// a camera; in the focused view + and − zoom, 0 shows all of the picture.
 func (ui *UI) typedRune(r rune) {
 	if ui.modal > 0 || ui.closing {
 		return
@@ -34,6 +40,12 @@ func (ui *UI) typedRune(r rune) {
 		}
 	case r == 'v' || r == 'V':
 		ui.showRecordingsView()
+	case ui.focused != nil && (r == '+' || r == '='):
+		ui.focused.tile.zoomBy(1)
+	case ui.focused != nil && (r == '-' || r == '−'):
+		ui.focused.tile.zoomBy(-1)
+	case ui.focused != nil && r == '0':
+		ui.focused.tile.resetZoom()
 	case r >= '1' && r <= '9':
 		if i := int(r - '1'); i < len(ui.cams) {
 			if ui.focused != nil && ui.focused != ui.cams[i] {

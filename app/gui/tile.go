@@ -50,6 +50,11 @@ type tile struct {
 	dim      *canvas.Rectangle // over the last frame of a camera not live
 	recOn    bool              // the record button shows stop
 	frames   int               // presented, for tests
+	dragging bool              // being dragged to another place in the grid
+	dragFrom fyne.Position     // where the drag began
+	zoom     zoomState         // the focused view's digital zoom
+	crops    [2]*image.RGBA    // the zoomed part, copied out (zoom.go)
+	cropTurn int               // which of crops is on screen
 }
 
 // heldImage is an image taken from a slot, to give back once not drawn.
@@ -158,6 +163,12 @@ func (t *tile) outputSize() (int, int) {
 	if h > th {
 		w, h = th*t.srcW/t.srcH, th
 	}
+	if t.zoomed() { // the shown part at the screen's resolution: up to all of the stream's
+		w, h = int(float64(w)*t.zoom.z), int(float64(h)*t.zoom.z)
+		if w > t.srcW || h > t.srcH {
+			w, h = t.srcW, t.srcH
+		}
+	}
 	return max(w&^1, 2), max(h&^1, 2)
 }
 
@@ -210,8 +221,7 @@ func (t *tile) present(slot *decode.FrameSlot) {
 	}
 	old := t.shownImg
 	t.shownImg = heldImage{img: f.Image, slot: slot}
-	t.img.Image = f.Image
-	t.img.Refresh()
+	t.reshow() // all of it, or the zoomed part
 	old.release()
 	t.frames++
 	t.lastShow = time.Now()

@@ -37,6 +37,9 @@ type UI struct {
 	modal        int     // dialogs open: shortcuts are off meanwhile
 	editing      *editor // open: Enter saves it, Escape cancels it
 	allRecording bool    // the record-all button shows stop
+	sideWidth    float32 // the camera list's width, kept while it is hidden
+	sideShown    float32 // the list's width at the last layout
+	sideHidden   bool    // the camera list is hidden
 
 	tips      *tipLayer
 	toast     *toast
@@ -45,20 +48,33 @@ type UI struct {
 	list      *widget.List
 	toolbar   fyne.CanvasObject
 	sidebar   fyne.CanvasObject
+	split     *container.Split // the list | the grid
+	sideBtn   *iconButton      // hides or shows the list
 	recAllBtn *iconButton
 	statsBtn  *iconButton
 	menu      *widget.PopUpMenu // a camera's, shown last
+	tray      *fyne.Menu        // the system tray's menu; nil: no tray
+	closeDlg  *closeDialog      // the close button's question, while open
+	hidden    bool              // the window is hidden, recording on
 	folderDlg *folderDialog     // shown last
 	closed    chan struct{}     // closed when the window starts closing
 
 	presenter   *presenter
 	stopPresent context.CancelFunc
 	tickPending atomic.Bool
-	quit        atomic.Bool // set when the app quits
+	quit        atomic.Bool  // set when the app quits
+	quitMu      sync.RWMutex // held to set quit, read-held by do
 	stopTick    chan struct{}
 
 	saveMu      sync.Mutex
 	pendingSave []camdeck.Profile // the newest profiles not saved yet
+
+	userDirs      sync.Once // defineUserDirs, before the first file dialog
+	layoutPath    string    // the layout file; "": none kept
+	restoring     bool      // the layout is being restored: nothing to save
+	winSize       fyne.Size
+	layoutMu      sync.Mutex
+	pendingLayout *windowLayout // the newest layout not saved yet
 }
 
 // options are what Main and tests choose.
@@ -67,11 +83,13 @@ type options struct {
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
+	post        func(func()) // what do calls when do is nil; fyne.Do
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 	ui := &UI{app: a, win: w, store: store, demo: &demoCamera{url: o.demoURL},
-		open: o.open, newRecorder: o.newRecorder, do: o.do, closed: make(chan struct{})}
+		open: o.open, newRecorder: o.newRecorder, do: o.do, closed: make(chan struct{}),
+		layoutPath: layoutPath(store)}
 	if ui.open == nil {
 		ui.open = openSession
 	}
@@ -79,9 +97,18 @@ func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 		ui.newRecorder = newRecorder
 	}
 	if ui.do == nil {
+		post := o.post
+		if post == nil {
+			post = fyne.Do
+		}
 		ui.do = func(f func()) {
-			if !ui.quit.Load() { // Fyne has no app to run it on any more
-				fyne.Do(f)
+			// Once Fyne has quit, fyne.Do runs f at once on this
+			// goroutine ("Error in Fyne call thread"): the check and the
+			// call hold quitMu, so quitApp cannot come between them.
+			ui.quitMu.RLock()
+			defer ui.quitMu.RUnlock()
+			if !ui.quit.Load() {
+				post(f)
 			}
 		}
 	}
@@ -96,6 +123,9 @@ func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 
 // build lays out the window and starts every camera.
 func (ui *UI) build(ps []camdeck.Profile) {
+	ui.restoring = true
+	defer func() { ui.restoring = false }()
+	lay := ui.restoreLayout()
 	ui.grid = container.New(gridLayout{})
 	msg := widget.NewLabel("No cameras yet.\nAdd one with the + button under the camera list.")
 	msg.Alignment = fyne.TextAlignCenter
@@ -104,17 +134,19 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	ui.toolbar = ui.newToolbar()
 
 	width := canvas.NewRectangle(nil)
-	width.SetMinSize(fyne.NewSize(210, 0))
-	ui.sidebar = container.NewBorder(
-		widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
+	width.SetMinSize(fyne.NewSize(sidebarLeast, 0))
+	ui.sidebar = container.NewBorder(ui.newListHeader(), ui.newListButtons(), nil, nil, container.NewStack(width, ui.list))
+	if ui.sideWidth == 0 {
+		ui.sideWidth = sidebarDefault
+	}
 
-	main := container.NewBorder(ui.toolbar, nil, container.NewHBox(ui.sidebar, widget.NewSeparator()), nil,
-		container.NewStack(ui.empty, ui.grid, ui.toast.layer))
+	main := container.NewBorder(ui.toolbar, nil, nil, nil,
+		ui.newSidebarSplit(container.NewStack(ui.empty, ui.grid, ui.toast.layer)))
 	ui.win.SetContent(container.NewStack(main, ui.tips.layer))
 	ui.win.SetTitle("camdeck")
 	ui.setupKeys()
-	ui.win.SetCloseIntercept(ui.requestClose)
+	ui.win.SetCloseIntercept(ui.closeWindow)
+	ui.showSidebar()
 
 	for _, p := range ps {
 		ui.addCamera(p)
@@ -122,6 +154,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	if len(ui.cams) > 0 {
 		ui.selectCamera(ui.cams[0])
 	}
+	ui.restoreFocus(lay)
 	ui.repairRecordings()
 	for _, c := range ui.cams {
 		if c.prof.AutoRecord {
@@ -142,10 +175,11 @@ func (ui *UI) newToolbar() fyne.CanvasObject {
 	snaps := newIconButton(ui.tips, theme.FileImageIcon(), "Open the snapshots folder", ui.openSnapshots)
 	ui.statsBtn = newIconButton(ui.tips, theme.InfoIcon(), "Show stats on every tile: fps, bitrate, resolution, latency", ui.toggleStats)
 	full := newIconButton(ui.tips, theme.ViewFullScreenIcon(), "Full screen (F11)", ui.toggleFullScreen)
+	ui.sideBtn = newIconButton(ui.tips, theme.MenuIcon(), "Hide the camera list (Ctrl+B)", ui.toggleSidebar)
 	hint := widget.NewLabel("Double-click a camera to focus it · R record · S snapshot · F11 full screen")
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.recAllBtn, snap, folder, snaps, ui.statsBtn, full), nil, hint)
+	return container.NewBorder(nil, widget.NewSeparator(), container.NewHBox(ui.sideBtn, ui.recAllBtn, snap, folder, snaps, ui.statsBtn, full), nil, hint)
 }
 
 // addCamera starts a camera and gives it a tile.

@@ -45,6 +45,7 @@ func (ui *UI) toggleFocus(c *camera) {
 	ui.grid.Refresh()
 	ui.win.SetTitle("camdeck · " + c.prof.Name)
 	c.tile.update()
+	ui.saveLayout()
 }
 
 // unfocus goes back to the grid.
@@ -54,6 +55,7 @@ func (ui *UI) unfocus() {
 		return
 	}
 	ui.focused = nil
+	c.tile.resetZoom()
 	c.setFocused(false)
 	for _, o := range ui.cams {
 		setVisible(o.tile, true)
@@ -61,6 +63,7 @@ func (ui *UI) unfocus() {
 	ui.grid.Refresh()
 	ui.win.SetTitle("camdeck")
 	c.tile.update()
+	ui.saveLayout()
 }
 
 // back leaves the focused view, else full screen.
@@ -78,7 +81,7 @@ func (ui *UI) toggleFullScreen() {
 	full := !ui.win.FullScreen()
 	ui.win.SetFullScreen(full)
 	setVisible(ui.toolbar, !full)
-	setVisible(ui.sidebar, !full)
+	ui.showSidebar()
 }
 
 // toggleStats shows or hides the stats on every tile.
@@ -246,6 +249,7 @@ func (ui *UI) requestClose() {
 	if ui.closing {
 		return
 	}
+	ui.saveLayout() // before closing: the final wait waits for it
 	ui.closing = true
 	close(ui.closed)
 	if ui.stopTick != nil {
@@ -287,9 +291,15 @@ func (ui *UI) requestClose() {
 		case <-done:
 		case <-time.After(finishTimeout):
 		}
-		ui.do(func() {
-			ui.quit.Store(true)
-			ui.app.Quit()
-		})
+		ui.do(ui.quitApp)
 	}()
+}
+
+// quitApp quits Fyne, on the UI goroutine. No fyne.Do is begun after
+// it: Fyne would run that function on the caller's goroutine.
+func (ui *UI) quitApp() {
+	ui.quitMu.Lock()
+	ui.quit.Store(true)
+	ui.quitMu.Unlock()
+	ui.app.Quit()
 }
