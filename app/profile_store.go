@@ -32,6 +32,18 @@ type File struct {
 	Version int `json:"version"`
 	// Cameras in the order the window shows them.
 	Cameras []Profile `json:"cameras"`
+	// Retention bounds all cameras' recordings together; absent, nothing
+	// does (each camera's KeepDays still applies).
+	Retention *Retention `json:"retention,omitempty"`
+}
+
+// Retention is what the window keeps of all cameras' recordings.
+type Retention struct {
+	// MaxGB bounds the recordings of all cameras; 0 sets no limit.
+	MaxGB float64 `json:"max_gb,omitempty"`
+	// MinFreeGB is the space to leave free on the recordings' file
+	// systems; 0 sets no limit.
+	MinFreeGB float64 `json:"min_free_gb,omitempty"`
 }
 
 // Store keeps the profiles in one JSON file, mode 0600 (it holds camera
@@ -44,6 +56,9 @@ type Store struct {
 	// Logf tells what Load repaired (a file readable by others).
 	// It defaults to log.Printf.
 	Logf func(format string, args ...any)
+	// Retention is the file's limits for all cameras: Load reads them,
+	// Save writes them back with the profiles.
+	Retention Retention
 }
 
 // timeNow dates set-aside files; tests fix it.
@@ -112,6 +127,10 @@ func (s *Store) Load() ([]Profile, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	} else if ps, perr = Decode(data); perr == nil {
+		var f struct{ Retention *Retention }
+		if json.Unmarshal(data, &f) == nil && f.Retention != nil {
+			s.Retention = *f.Retention
+		}
 		return ps, nil
 	}
 	aside, err := setAside(path, timeNow())
@@ -220,11 +239,14 @@ func Decode(data []byte) ([]Profile, error) {
 }
 
 // Encode writes profiles as a profile file.
-func Encode(ps []Profile) ([]byte, error) {
-	if ps == nil {
-		ps = []Profile{}
+func Encode(ps []Profile) ([]byte, error) { return encode(File{Cameras: ps}) }
+
+func encode(f File) ([]byte, error) {
+	if f.Cameras == nil {
+		f.Cameras = []Profile{}
 	}
-	b, err := json.MarshalIndent(File{Version: FileVersion, Cameras: ps}, "", "  ")
+	f.Version = FileVersion
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
@@ -237,7 +259,12 @@ func (s *Store) Save(ps []Profile) error {
 	if err != nil {
 		return err
 	}
-	data, err := Encode(ps)
+	f := File{Cameras: ps}
+	if s.Retention != (Retention{}) {
+		r := s.Retention
+		f.Retention = &r
+	}
+	data, err := encode(f)
 	if err != nil {
 		return err
 	}
