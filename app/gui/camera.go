@@ -130,7 +130,7 @@ func (c *camera) startRecording() {
 		return
 	}
 	rec := &recording{sess: c.main.sess, start: time.Now()}
-	rec.sink = c.ui.newRecorder(recorderConfig{
+	cfg := recorderConfig{
 		Dir:      c.prof.Recordings(),
 		Camera:   c.prof.Name,
 		Segment:  time.Duration(c.prof.Segment),
@@ -150,7 +150,11 @@ func (c *camera) startRecording() {
 				}
 			})
 		},
-	})
+	}
+	if c.ui.lib != nil {
+		c.ui.lib.hook(&cfg)
+	}
+	rec.sink = c.ui.newRecorder(cfg)
 	c.rec = rec
 	rec.sess.AddSink(rec.sink, recorder.QueueSize)
 	c.tile.update()
