@@ -217,6 +217,12 @@ type harness struct {
 
 func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 	t.Helper()
+	return newHarnessWith(t, ps, nil)
+}
+
+// newHarnessWith is newHarness with a recordings index.
+func newHarnessWith(t *testing.T, ps []camdeck.Profile, lib *recordingsLibrary) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, q: &uiQueue{}}
 	h.store = &camdeck.Store{Path: filepath.Join(t.TempDir(), "camdeck", camdeck.FileName)}
@@ -234,6 +240,7 @@ func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 			h.recs = append(h.recs, r)
 			return r
 		},
+		lib: lib,
 	})
 	t.Cleanup(h.ui.stopPresent)
 	// Profile saves run in the background: wait for them before the

@@ -42,13 +42,15 @@ func (ui *UI) showRecordingsView() {
 
 // showRecordings opens the Recordings view of camera c: from its tile's
 // menu, its list entry, or V.
-func (ui *UI) showRecordings(c *camera) {
+func (ui *UI) showRecordings(c *camera) *recordingsView {
 	if ui.lib == nil {
 		ui.notify(c.prof.Name + ": no recordings index, so no Recordings view (the log says why)")
-		return
+		return nil
 	}
 	ui.selectCamera(c)
-	newRecordingsView(ui.app, ui.lib.recordingsOf(c.prof), c.prof, ui.do).win.Show()
+	v := newRecordingsView(ui.app, ui.lib.recordingsOf(c.prof), c.prof, ui.do)
+	v.win.Show()
+	return v
 }
 
 // recordingsView is a window that plays one camera's recordings of a day.

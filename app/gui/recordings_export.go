@@ -160,7 +160,7 @@ func (v *recordingsView) export(from, to time.Time, path string) {
 		}
 		cancel()
 		v.do(func() {
-			prog.SetOnClosed(nil)
+			prog.SetOnClosed(func() {}) // done: hiding it cancels nothing
 			prog.Hide()
 			v.exportBtn.Enable()
 			v.exp = nil
