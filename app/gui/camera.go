@@ -143,6 +143,12 @@ func (c *camera) startRecording() {
 			})
 		},
 		OnError: func(err error) {
+			if c.ui.lib != nil && c.ui.lib.frees(err) { // retention makes room; the recorder retries
+				c.ui.do(func() {
+					c.ui.notify(fmt.Sprintf("%s: disk full: deleting the oldest recordings; recording retries", c.prof.Name))
+				})
+				return
+			}
 			c.ui.do(func() {
 				c.ui.notify(fmt.Sprintf("%s: recording stopped: %s", c.prof.Name, oneLine(err)))
 				if c.rec == rec {

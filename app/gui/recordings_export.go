@@ -77,8 +77,8 @@ func (v *recordingsView) mark(start bool) {
 
 func (v *recordingsView) setSelection(s timeSpan) {
 	v.tl.setSelection(s)
-	if s.Start.IsZero() {
-		v.selLbl.SetText("export: what is shown")
+	if s.Start.IsZero() { // Export takes what is shown
+		v.selLbl.SetText("")
 		return
 	}
 	v.selLbl.SetText(s.Start.Format("15:04:05") + "–" + s.End.Format("15:04:05"))
@@ -170,9 +170,9 @@ func (v *recordingsView) export(from, to time.Time, path string) {
 					dialog.ShowError(fmt.Errorf("%s", job.msg), v.win)
 				}
 			} else {
-				job.msg = fmt.Sprintf("%s: exported %s to %s (%s, %s) as %s", camera,
+				job.msg = fmt.Sprintf("%s: exported %s to %s (%s, %s) as%s", camera,
 					res.From.Format("15:04:05"), res.To.Format("15:04:05"), res.To.Sub(res.From).Round(time.Second),
-					byteSize(res.Bytes), path)
+					byteSize(res.Bytes), "\n"+path)
 				if v.ctx.Err() == nil {
 					dialog.ShowInformation("Export finished", job.msg, v.win)
 				}
@@ -208,24 +208,31 @@ func (v *recordingsView) showUsage() {
 	}()
 }
 
-// usageText is a camera's recordings in one line: "1.20 GB kept, from
-// 2026-03-01 09:00 to 2026-03-14 10:00 (13 d), keep 14 d · 120 GB free".
+// usageText is a camera's recordings in one short line: the space they
+// take, the span kept, the camera's limit and the free space: "94.0 MB:
+// 03-01 09:00 – 03-14 10:05, keep 14 d · 120 GB free".
 func usageText(u library.Usage, free int64, keepDays int) string {
 	s := "nothing kept"
 	if u.Segments > 0 {
-		span := u.Last.Sub(u.First)
-		d := span.Round(time.Minute).String()
-		if span >= 48*time.Hour {
-			d = fmt.Sprintf("%d d", int(span.Hours()/24))
+		last := u.Last.Format("01-02 15:04")
+		if sameDay(u.First, u.Last) {
+			last = u.Last.Format("15:04")
 		}
-		s = fmt.Sprintf("%s kept, %s to %s (%s)", byteSize(u.Bytes), u.First.Format("2006-01-02 15:04"),
-			u.Last.Format("2006-01-02 15:04"), d)
+		s = fmt.Sprintf("%s: %s – %s", byteSize(u.Bytes), u.First.Format("01-02 15:04"), last)
 	}
 	if keepDays > 0 {
 		s += fmt.Sprintf(", keep %d d", keepDays)
 	}
-	if free >= 0 {
+	if free >= 10e9 {
+		s += fmt.Sprintf(" · %.0f GB free", float64(free)/1e9)
+	} else if free >= 0 {
 		s += " · " + byteSize(free) + " free"
 	}
 	return s
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }

@@ -2,10 +2,12 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	camdeck "github.com/camdeck/camdeck/app"
@@ -134,6 +136,12 @@ func (l *recordingsLibrary) retention() *library.Retention {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.ret
+}
+
+// frees tells whether retention runs to make room after a recorder's
+// error: a full disk, with limits that delete recordings.
+func (l *recordingsLibrary) frees(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) && l.retention() != nil
 }
 
 // hook makes a recorder feed the index: a row when it opens a file, the

@@ -106,8 +106,8 @@ func TestRecordingsViewIndex(t *testing.T) {
 		}
 		bytes += st.Size()
 	}
-	h.q.until(t, "the space used", func() bool { return strings.HasPrefix(v.usageLbl.Text, byteSize(bytes)+" kept") })
-	if !strings.Contains(v.usageLbl.Text, t1.Format("2006-01-02 15:04")) || !strings.Contains(v.usageLbl.Text, " free") {
+	h.q.until(t, "the space used", func() bool { return strings.HasPrefix(v.usageLbl.Text, byteSize(bytes)+": ") })
+	if !strings.Contains(v.usageLbl.Text, t1.Format("01-02 15:04 – ")) || !strings.Contains(v.usageLbl.Text, " free") {
 		t.Errorf("usage %q: want the first recorded moment and the free space", v.usageLbl.Text)
 	}
 

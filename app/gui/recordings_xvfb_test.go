@@ -74,8 +74,9 @@ func TestRecordingsWindow(t *testing.T) {
 		}
 	}
 	// The Recordings window opens at the top left, 780x470: video above,
-	// the timeline and the buttons below (play is the fifth control).
-	video := image.Rect(60, 10, 720, 370)
+	// the timeline and two rows of buttons below (play is the fourth
+	// control of the first).
+	video := image.Rect(100, 10, 680, 330)
 	// Paused on its first frame, it covers the live tile: the area shows a
 	// picture that stays still for a second.
 	time.Sleep(2 * time.Second) // the window's first paint; only the key press needs it
@@ -87,7 +88,7 @@ func TestRecordingsWindow(t *testing.T) {
 		before = screen.Shot(t, dir, "rec-1")
 		return nonUniform(before, video) && xvfb.Changed(a, before, video) == 0
 	})
-	x("mousemove", "227", "447", "click", "1")
+	x("mousemove", "232", "408", "click", "1")
 	waitFor(t, 20*time.Second, "the recording to play", func() bool {
 		after := screen.Shot(t, dir, "rec-2")
 		return xvfb.Changed(before, after, video) > 0.002
