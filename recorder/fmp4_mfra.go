@@ -5,7 +5,7 @@ import "encoding/binary"
 // tfraEntry is a random access point for the mfra: a part whose video
 // holds a keyframe.
 type tfraEntry struct {
-	time   int64 // presentation time of the keyframe, video timescale
+	time   int64 // presentation time of the keyframe after the edit list, video timescale
 	moof   int64 // offset of the part's moof in the file
 	sample int   // 1-based index of the keyframe in the part's video trun
 }

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"testing"
@@ -47,24 +48,32 @@ func TestFinishedSegmentMfra(t *testing.T) {
 		}
 		times = append(times, tm)
 	}
-	r, stderr, err := fftest.Probe(t, time.Minute, "-select_streams", "v", "-show_packets", files[0])
-	if err != nil {
-		t.Fatalf("ffprobe: %v\n%s", err, stderr)
-	}
-	var keys []float64
-	for _, p := range r.Packets {
-		if len(p.Flags) > 0 && p.Flags[0] == 'K' {
-			keys = append(keys, fftest.Seconds(p.PTSTime))
+	keyframes := func(args ...string) []float64 {
+		r, stderr, err := fftest.Probe(t, time.Minute, append(args, "-select_streams", "v", "-show_packets", files[0])...)
+		if err != nil {
+			t.Fatalf("ffprobe: %v\n%s", err, stderr)
 		}
+		var keys []float64
+		for _, p := range r.Packets {
+			if len(p.Flags) > 0 && p.Flags[0] == 'K' {
+				keys = append(keys, fftest.Seconds(p.PTSTime))
+			}
+		}
+		return keys
+	}
+	keys := keyframes()
+	// ffmpeg told to take the fragments' times from the mfra finds the
+	// same times as from the moofs.
+	if byMfra := keyframes("-use_mfra_for", "pts"); fmt.Sprint(byMfra) != fmt.Sprint(keys) {
+		t.Errorf("keyframes at %v by the mfra, at %v by the moofs", byMfra, keys)
 	}
 	if len(keys) != 5 || len(times) != len(keys) {
 		t.Fatalf("%d entries for %d keyframes, want 5 of each", len(times), len(keys))
 	}
-	// The edit list starts presentation at the first keyframe's time.
+	// Times are on the presentation timeline, as ffprobe shows it.
 	for i := range keys {
-		got := float64(times[i]-times[0]) / 90000
-		if math.Abs(got-(keys[i]-keys[0])) > 1.0/90000 {
-			t.Errorf("entry %d at %.4f s, keyframe at %.4f s", i, got, keys[i]-keys[0])
+		if got := float64(times[i]) / 90000; math.Abs(got-keys[i]) > 1.0/90000 {
+			t.Errorf("entry %d at %.4f s, keyframe at %.4f s", i, got, keys[i])
 		}
 	}
 	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", files[0], "-f", "null", "-"); err != nil || stderr != "" {

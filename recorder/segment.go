@@ -205,7 +205,10 @@ func (s *segment) flush() error {
 	}
 	for i, smp := range s.pendingV {
 		if smp.sync { // the moof follows the 32-byte prft
-			s.tfra = append(s.tfra, tfraEntry{time: smp.dts + int64(smp.ptsOffset), moof: at + 32, sample: i + 1})
+			// On the presentation timeline, after the edit list, as
+			// ffmpeg's muxer writes it and its demuxer reads it.
+			pts := smp.dts + int64(smp.ptsOffset) - s.video.mediaTime
+			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: at + 32, sample: i + 1})
 			break
 		}
 	}
