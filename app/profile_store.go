@@ -34,6 +34,18 @@ type File struct {
 	Version int `json:"version"`
 	// Cameras in the order the window shows them.
 	Cameras []Profile `json:"cameras"`
+	// Retention bounds all cameras' recordings together; absent, nothing
+	// does (each camera's KeepDays still applies).
+	Retention *Retention `json:"retention,omitempty"`
+}
+
+// Retention is what the window keeps of all cameras' recordings.
+type Retention struct {
+	// MaxGB bounds the recordings of all cameras; 0 sets no limit.
+	MaxGB float64 `json:"max_gb,omitempty"`
+	// MinFreeGB is the space to leave free on the recordings' file
+	// systems; 0 sets no limit.
+	MinFreeGB float64 `json:"min_free_gb,omitempty"`
 }
 
 // Store keeps the profiles in one JSON file, mode 0600 (it may hold camera
@@ -60,6 +72,10 @@ type Store struct {
 	unread       map[string]error  // profile ID to why its keyring password could not be read
 	keyringErr   error             // of the last talk with the keyring
 	keyringTried bool
+
+	// Retention is the file's limits for all cameras: Load reads them,
+	// Save writes them back with the profiles.
+	Retention Retention
 }
 
 // timeNow dates set-aside files; tests fix it.
@@ -128,8 +144,12 @@ func (s *Store) Load() ([]Profile, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	} else if ps, perr = Decode(data); perr == nil {
+		var f struct{ Retention *Retention }
+		if json.Unmarshal(data, &f) == nil && f.Retention != nil {
+			s.Retention = *f.Retention
+		}
 		withIDs(ps)
-		s.migrate(ps, s.readPasswords(ps))
+		s.migrate(ps, s.readPasswords(ps)) // saves: after Retention is read
 		return ps, nil
 	}
 	aside, err := setAside(path, timeNow())
@@ -238,11 +258,14 @@ func Decode(data []byte) ([]Profile, error) {
 }
 
 // Encode writes profiles as a profile file.
-func Encode(ps []Profile) ([]byte, error) {
-	if ps == nil {
-		ps = []Profile{}
+func Encode(ps []Profile) ([]byte, error) { return encode(File{Cameras: ps}) }
+
+func encode(f File) ([]byte, error) {
+	if f.Cameras == nil {
+		f.Cameras = []Profile{}
 	}
-	b, err := json.MarshalIndent(File{Version: FileVersion, Cameras: ps}, "", "  ")
+	f.Version = FileVersion
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
@@ -280,7 +303,12 @@ func (s *Store) Save(ps []Profile) error {
 	file := slices.Clone(ps)
 	withIDs(file)
 	finish := s.keepPasswords(file)
-	data, err := Encode(file)
+	f := File{Cameras: file}
+	if s.Retention != (Retention{}) {
+		r := s.Retention
+		f.Retention = &r
+	}
+	data, err := encode(f)
 	if err == nil {
 		err = writeAtomic(path, data)
 	}

@@ -76,3 +76,35 @@ func TestStoreLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestStoreRetention: the limits for all cameras survive a load and a
+// save of the profiles (the window saves after every edit), and a file
+// without them has none.
+func TestStoreRetention(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	os.WriteFile(path, []byte(`{"version": 2, "cameras": [{"name": "a", "url": "demo"}],
+		"retention": {"max_gb": 1.5, "min_free_gb": 10}}`), 0o600)
+	s := &Store{Path: path}
+	ps, err := s.Load()
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("load: %v, %v", ps, err)
+	}
+	want := Retention{MaxGB: 1.5, MinFreeGB: 10}
+	if s.Retention != want {
+		t.Fatalf("retention %+v, want %+v", s.Retention, want)
+	}
+	if err := s.Save(append(ps, DemoProfile())); err != nil {
+		t.Fatal(err)
+	}
+	s2 := &Store{Path: path}
+	if ps, err := s2.Load(); err != nil || len(ps) != 2 || s2.Retention != want {
+		t.Fatalf("after a save: %d profiles, retention %+v, %v", len(ps), s2.Retention, err)
+	}
+	s3 := &Store{Path: filepath.Join(t.TempDir(), FileName)}
+	if err := s3.Save(ps); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(s3.Path); strings.Contains(string(b), "retention") {
+		t.Fatalf("a file without limits has %q", b)
+	}
+}

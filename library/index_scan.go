@@ -25,7 +25,15 @@ type ScanReport struct {
 // again, rows whose file is gone are dropped. It reads boxes, never
 // decodes.
 func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
+	return ix.RescanDir(ctx, ix.Root)
+}
+
+// RescanDir is Rescan of another recordings folder (root/<camera>/*.mp4)
+// sharing the index: the window's cameras may each record to their own.
+// Rows of other folders are left alone.
+func (ix *Index) RescanDir(ctx context.Context, root string) (ScanReport, error) {
 	var rep ScanReport
+	root = filepath.Clean(root)
 	type known struct{ bytes, mtime int64 }
 	rows, err := ix.db.QueryContext(ctx, "SELECT path, bytes, mtime_ns FROM segments")
 	if err != nil {
@@ -52,7 +60,7 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 	}
 	defer tx.Rollback()
 	seen := map[string]bool{}
-	cams, err := os.ReadDir(ix.Root)
+	cams, err := os.ReadDir(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, fmt.Errorf("library: %w", err)
 	}
@@ -60,7 +68,7 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 		if !cam.IsDir() {
 			continue
 		}
-		files, err := os.ReadDir(filepath.Join(ix.Root, cam.Name()))
+		files, err := os.ReadDir(filepath.Join(root, cam.Name()))
 		if err != nil {
 			return rep, fmt.Errorf("library: %w", err)
 		}
@@ -71,7 +79,7 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 			if f.IsDir() || !strings.HasSuffix(strings.ToLower(f.Name()), ".mp4") {
 				continue
 			}
-			p := filepath.Join(ix.Root, cam.Name(), f.Name())
+			p := filepath.Join(root, cam.Name(), f.Name())
 			info, err := f.Info()
 			if err != nil {
 				continue // deleted while scanning
@@ -99,7 +107,7 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 		}
 	}
 	for p := range have {
-		if seen[p] || ix.isOpen(p) || !ix.underRoot(p) {
+		if seen[p] || ix.isOpen(p) || !underRoot(p, root) {
 			continue // another recordings folder's rows are its own Rescan's
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM segments WHERE path = ?", p); err != nil {
@@ -113,10 +121,10 @@ func (ix *Index) Rescan(ctx context.Context) (ScanReport, error) {
 	return rep, nil
 }
 
-// underRoot tells whether a row's file is under Root/<camera>/, where
-// Rescan looks.
-func (ix *Index) underRoot(p string) bool {
-	return filepath.Dir(filepath.Dir(p)) == filepath.Clean(ix.Root)
+// underRoot tells whether a row's file is under root/<camera>/, where
+// a rescan of root looks.
+func underRoot(p, root string) bool {
+	return filepath.Dir(filepath.Dir(p)) == filepath.Clean(root)
 }
 
 // Rebuild forgets every segment and reads all files again.

@@ -21,6 +21,9 @@ type Policy struct {
 	MaxBytes int64
 	// MinFree is the space to leave free on the recordings' file system.
 	MinFree int64
+	// Dirs are the recordings folders whose file systems MinFree is kept
+	// on. It defaults to the Index's Root.
+	Dirs []string
 	// Now is the clock. It defaults to time.Now.
 	Now func() time.Time
 	// Free reports the bytes free for the recordings folder. It defaults
@@ -34,6 +37,10 @@ type Deletion struct {
 	Segment
 	Reason string
 }
+
+// FreeSpace is statfs(2) of dir: the bytes an unprivileged writer may
+// still use on its file system.
+func FreeSpace(dir string) (int64, error) { return freeSpace(dir) }
 
 // freeSpace is statfs(2): the bytes an unprivileged writer may still use.
 func freeSpace(dir string) (int64, error) {
@@ -107,25 +114,52 @@ func (ix *Index) Prune(ctx context.Context, pol Policy, dryRun bool) ([]Deletion
 		keep = keep[1:]
 	}
 
-	// Free space on the file system.
-	if pol.MinFree > 0 && len(keep) > 0 {
-		avail, err := free(ix.Root)
+	// Free space, on each folder's file system: the oldest segments on
+	// that file system go first.
+	dirs := pol.Dirs
+	if len(dirs) == 0 {
+		dirs = []string{ix.Root}
+	}
+	for _, dir := range dirs {
+		if pol.MinFree <= 0 || len(keep) == 0 {
+			break
+		}
+		avail, err := free(dir)
 		if err != nil {
 			return out, fmt.Errorf("library: prune: free space: %w", err)
 		}
-		for avail < pol.MinFree && len(keep) > 0 {
-			if err := remove(keep[0], fmt.Sprintf("less than %s free", gb(pol.MinFree))); err != nil {
+		rest := keep[:0:0]
+		for i, s := range keep {
+			if avail >= pol.MinFree {
+				rest = append(rest, keep[i:]...)
+				break
+			}
+			if !sameFS(dir, s.Path) {
+				rest = append(rest, s)
+				continue
+			}
+			if err := remove(s, fmt.Sprintf("less than %s free", gb(pol.MinFree))); err != nil {
 				return out, err
 			}
 			if dryRun {
-				avail += keep[0].Bytes
-			} else if avail, err = free(ix.Root); err != nil {
+				avail += s.Bytes
+			} else if avail, err = free(dir); err != nil {
 				return out, fmt.Errorf("library: prune: free space: %w", err)
 			}
-			keep = keep[1:]
 		}
+		keep = rest
 	}
 	return out, nil
+}
+
+// sameFS tells whether file p is on dir's file system; when either
+// cannot be read it says yes, as Prune did with one folder.
+func sameFS(dir, p string) bool {
+	var a, b syscall.Stat_t
+	if syscall.Stat(dir, &a) != nil || syscall.Stat(p, &b) != nil {
+		return true
+	}
+	return a.Dev == b.Dev
 }
 
 // gb formats a size limit in GB for the log.

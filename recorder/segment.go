@@ -76,6 +76,7 @@ type segment struct {
 	seq        uint32
 	size       int64 // bytes written and kept
 	initSize   int
+	tfra       []tfraEntry // the parts with a keyframe, for the mfra
 	buf        []byte
 }
 
@@ -198,8 +199,18 @@ func (s *segment) flush() error {
 	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, s.partWall); err != nil {
 		return err
 	}
+	at := s.size
 	if err := s.write(s.buf); err != nil {
 		return err
+	}
+	for i, smp := range s.pendingV {
+		if smp.sync { // the moof follows the 32-byte prft
+			// On the presentation timeline, after the edit list, as
+			// ffmpeg's muxer writes it and its demuxer reads it.
+			pts := smp.dts + int64(smp.ptsOffset) - s.video.mediaTime
+			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: at + 32, sample: i + 1})
+			break
+		}
 	}
 	if err := s.f.Sync(); err != nil {
 		return err
@@ -243,6 +254,11 @@ func (s *segment) finish(lastDuration int64) error {
 	}
 	if err := s.flush(); err != nil {
 		return err // abandon closes the file
+	}
+	if len(s.tfra) > 0 {
+		// Only an aid to seeking: a file without it is whole (write cuts
+		// a failed one off), so a full disk here costs nothing.
+		_ = s.write(appendMfra(s.buf[:0], s.video.id, s.tfra))
 	}
 	s.closed = true
 	err := s.writeDurations()

@@ -130,7 +130,7 @@ func (c *camera) startRecording() {
 		return
 	}
 	rec := &recording{sess: c.main.sess, start: time.Now()}
-	rec.sink = c.ui.newRecorder(recorderConfig{
+	cfg := recorderConfig{
 		Dir:      c.prof.Recordings(),
 		Camera:   c.prof.Name,
 		Segment:  time.Duration(c.prof.Segment),
@@ -143,6 +143,12 @@ func (c *camera) startRecording() {
 			})
 		},
 		OnError: func(err error) {
+			if c.ui.lib != nil && c.ui.lib.frees(err) { // retention makes room; the recorder retries
+				c.ui.do(func() {
+					c.ui.notify(fmt.Sprintf("%s: disk full: deleting the oldest recordings; recording retries", c.prof.Name))
+				})
+				return
+			}
 			c.ui.do(func() {
 				c.ui.notify(fmt.Sprintf("%s: recording stopped: %s", c.prof.Name, oneLine(err)))
 				if c.rec == rec {
@@ -150,7 +156,11 @@ func (c *camera) startRecording() {
 				}
 			})
 		},
-	})
+	}
+	if c.ui.lib != nil {
+		c.ui.lib.hook(&cfg)
+	}
+	rec.sink = c.ui.newRecorder(cfg)
 	c.rec = rec
 	rec.sess.AddSink(rec.sink, recorder.QueueSize)
 	c.tile.update()

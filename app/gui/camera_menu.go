@@ -25,7 +25,7 @@ func (ui *UI) cameraMenu(c *camera) *fyne.Menu {
 			c.toggleRecording()
 			ui.refreshAll()
 		}),
-		fyne.NewMenuItem("Show recordings", func() { ui.openFolder(c.prof.Recordings()) }),
+		fyne.NewMenuItem("Show recordings", func() { ui.showRecordings(c) }),
 		fyne.NewMenuItem("Show snapshots", func() { ui.openFolder(c.prof.Snapshots()) }),
 		fyne.NewMenuItem("Retry now", func() { ui.retry(c) }),
 		fyne.NewMenuItemSeparator(),

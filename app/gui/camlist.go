@@ -49,7 +49,8 @@ func (ui *UI) newCameraList() *widget.List {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			sized := container.NewCenter(container.NewGridWrap(fyne.NewSize(10, 10), dot))
-			return container.NewBorder(nil, nil, sized, container.NewCenter(rec), name)
+			recs := newIconButton(ui.tips, theme.MediaVideoIcon(), "Show this camera's recordings (V)", nil)
+			return container.NewBorder(nil, nil, sized, container.NewHBox(container.NewCenter(rec), recs), name)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(ui.cams) {
@@ -59,7 +60,9 @@ func (ui *UI) newCameraList() *widget.List {
 			row := o.(*fyne.Container)
 			name := row.Objects[0].(*widget.Label)
 			dot := row.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
-			rec := row.Objects[2].(*fyne.Container).Objects[0].(*canvas.Text)
+			right := row.Objects[2].(*fyne.Container)
+			rec := right.Objects[0].(*fyne.Container).Objects[0].(*canvas.Text)
+			right.Objects[1].(*iconButton).OnTapped = func() { ui.showRecordings(c) }
 			setText(name, c.prof.Name)
 			if col := stateColor(c.shown().State().State); dot.FillColor != col {
 				dot.FillColor = col

@@ -63,7 +63,11 @@ func Main(args []string) int {
 	w.SetMaster()
 	w.Resize(fyne.NewSize(1280, 760))
 
-	ui := newUI(a, w, store, options{})
+	lib, err := openRecordingsLibrary("")
+	if err != nil { // the window works without; the Recordings view says so
+		fmt.Fprintf(os.Stderr, "camdeck: %s; no recordings index\n", oneLine(err))
+	}
+	ui := newUI(a, w, store, options{lib: lib})
 	defer ui.demo.Close()
 	ui.build(profiles)
 	if desk, ok := a.(desktop.App); ok && trayAvailable() {

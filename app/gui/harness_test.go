@@ -218,12 +218,23 @@ type harness struct {
 
 func newHarness(t *testing.T, ps []camdeck.Profile) *harness {
 	t.Helper()
-	return newHarnessAt(t, ps, filepath.Join(t.TempDir(), "camdeck", camdeck.FileName))
+	return newHarnessWith(t, ps, nil)
+}
+
+// newHarnessWith is newHarness with a recordings index.
+func newHarnessWith(t *testing.T, ps []camdeck.Profile, lib *recordingsLibrary) *harness {
+	t.Helper()
+	return newHarnessFull(t, ps, filepath.Join(t.TempDir(), "camdeck", camdeck.FileName), lib)
 }
 
 // newHarnessAt is newHarness with the profile file (and so the layout
 // file) at path: a second harness on the same path is a restart.
 func newHarnessAt(t *testing.T, ps []camdeck.Profile, path string) *harness {
+	t.Helper()
+	return newHarnessFull(t, ps, path, nil)
+}
+
+func newHarnessFull(t *testing.T, ps []camdeck.Profile, path string, lib *recordingsLibrary) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, q: &uiQueue{}}
@@ -243,6 +254,7 @@ func newHarnessAt(t *testing.T, ps []camdeck.Profile, path string) *harness {
 			h.recs = append(h.recs, r)
 			return r
 		},
+		lib: lib,
 	})
 	t.Cleanup(h.ui.stopPresent)
 	// Profile saves run in the background: wait for them before the

@@ -22,12 +22,15 @@ type recorderConfig struct {
 	Segment, Duration time.Duration
 	OnLimit           func()
 	OnError           func(error)
+	// OnSegmentOpen and OnSegment keep the recordings index up to date.
+	OnSegmentOpen func(path string, start time.Time)
+	OnSegment     func(path string, d time.Duration)
 }
 
 // newRecorder makes the recorder of one recording.
 func newRecorder(c recorderConfig) recorderSink {
 	return &recorder.Recorder{
 		Dir: c.Dir, Camera: c.Camera, Segment: c.Segment, Duration: c.Duration,
-		OnLimit: c.OnLimit, OnError: c.OnError,
+		OnLimit: c.OnLimit, OnError: c.OnError, OnSegmentOpen: c.OnSegmentOpen, OnSegment: c.OnSegment,
 	}
 }

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"log"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -21,27 +22,35 @@ import (
 
 // RecordingsSource lists a camera's recorded segments that overlap
 // [from, to), oldest first. The library's index satisfies it through a
-// small adapter (its Segment has Path, Start and Duration).
+// small adapter, indexRecordings, which also rescans, exports and sums
+// what the view shows (rescanner, exporter, usager).
 type RecordingsSource interface {
 	Segments(ctx context.Context, camera string, from, to time.Time) ([]decode.Segment, error)
 }
 
-// SetRecordings gives the window its recordings (the library's index);
-// without it the Recordings view (V) lists the camera's folder.
-func (ui *UI) SetRecordings(src RecordingsSource) { ui.recordings = src }
+// rescanner is a source that can bring itself in step with the files.
+type rescanner interface {
+	Rescan(ctx context.Context) error
+}
 
-// showRecordingsView opens the Recordings view of the selected camera.
+// showRecordingsView opens the Recordings view of the current camera (V).
 func (ui *UI) showRecordingsView() {
-	c := ui.current()
-	if c == nil {
-		return
+	if c := ui.current(); c != nil {
+		ui.showRecordings(c)
 	}
-	src := ui.recordings
-	if src == nil {
-		p := c.prof
-		src = FolderRecordings{Dir: func(string) string { return p.Recordings() }}
+}
+
+// showRecordings opens the Recordings view of camera c: from its tile's
+// menu, its list entry, or V.
+func (ui *UI) showRecordings(c *camera) *recordingsView {
+	if ui.lib == nil {
+		ui.notify(c.prof.Name + ": no recordings index, so no Recordings view (the log says why)")
+		return nil
 	}
-	newRecordingsView(ui.app, src, c.prof).win.Show()
+	ui.selectCamera(c)
+	v := newRecordingsView(ui.app, ui.lib.recordingsOf(c.prof), c.prof, ui.do)
+	v.win.Show()
+	return v
 }
 
 // recordingsView is a window that plays one camera's recordings of a day.
@@ -50,6 +59,13 @@ type recordingsView struct {
 	src  RecordingsSource
 	prof camdeck.Profile
 	day  time.Time
+	do   func(func()) // runs on the UI goroutine
+
+	usageLbl   *widget.Label
+	selLbl     *widget.Label
+	exportBtn  *widget.Button
+	exp        *exportJob // the export running, or nil
+	lastExport *exportJob // the last one finished
 
 	dayLbl  *widget.Label
 	timeLbl *widget.Label
@@ -68,8 +84,8 @@ type recordingsView struct {
 	redraw atomic.Bool // a fyne.Do refresh is pending
 }
 
-func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile) *recordingsView {
-	v := &recordingsView{src: src, prof: p, seeks: make(chan time.Time, 1)}
+func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile, do func(func())) *recordingsView {
+	v := &recordingsView{src: src, prof: p, do: do, seeks: make(chan time.Time, 1)}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
 	now := time.Now()
 	v.day = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
@@ -97,12 +113,26 @@ func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile) *r
 
 	bar := container.NewHBox(prev, v.dayLbl, next, widget.NewSeparator(), v.playBtn, step, speed,
 		widget.NewSeparator(), snap, zoomOut, zoomIn, widget.NewSeparator(), v.timeLbl)
-	v.win.SetContent(container.NewBorder(nil, container.NewVBox(v.tl, bar), nil, nil, v.img))
+	v.win.SetContent(container.NewBorder(nil, container.NewVBox(v.tl, bar, v.exportBar()), nil, nil, v.img))
 	v.win.Resize(fyne.NewSize(780, 470)) // fits an 800x500 screen; it can be maximized
 	v.win.SetOnClosed(v.close)
 	v.wg.Add(1)
 	go v.seekWorker()
-	v.setDay(v.day)
+	v.timeLbl.SetText("reading the recordings…")
+	v.wg.Add(1)
+	go func() { // files deleted or copied in by hand are noticed first
+		defer v.wg.Done()
+		if r, ok := src.(rescanner); ok {
+			ctx, cancel := context.WithTimeout(v.ctx, time.Minute)
+			if err := r.Rescan(ctx); err != nil && v.ctx.Err() == nil {
+				log.Printf("gui: %s: %s", p.Name, oneLine(err))
+			}
+			cancel()
+		}
+		if v.ctx.Err() == nil {
+			v.do(func() { v.setDay(v.day) })
+		}
+	}()
 	return v
 }
 
@@ -117,7 +147,11 @@ func (t *timeline) cursorOrMiddle() time.Time {
 // setDay lists the day's segments and starts a playback of them at the
 // first one.
 func (v *recordingsView) setDay(day time.Time) {
+	if v.ctx.Err() != nil {
+		return // closed
+	}
 	v.day = day
+	v.showUsage()
 	v.dayLbl.SetText(day.Format("Mon 2006-01-02"))
 	v.tl.from, v.tl.span = day, maxTimelineSpan
 	segs, err := v.src.Segments(v.ctx, v.prof.Name, day, day.AddDate(0, 0, 1))
@@ -219,7 +253,7 @@ func (v *recordingsView) pump(pb *decode.Playback, slot *decode.FrameSlot) {
 		if !v.redraw.CompareAndSwap(false, true) {
 			continue
 		}
-		fyne.Do(func() {
+		v.do(func() {
 			v.redraw.Store(false)
 			f := slot.Take()
 			if f == nil {

@@ -30,6 +30,7 @@ type timeline struct {
 	spans  []timeSpan
 	marks  []time.Time
 	cursor time.Time // the frame shown
+	sel    timeSpan  // the range to export; zero: none
 
 	// onSeek is called with the time under a tap or a drag.
 	onSeek func(time.Time)
@@ -67,6 +68,9 @@ func (t *timeline) zoom(f float64, c time.Time) {
 }
 
 func (t *timeline) setSpans(s []timeSpan) { t.spans = s; t.Refresh() }
+
+// setSelection marks the range to export (a zero span clears it).
+func (t *timeline) setSelection(s timeSpan) { t.sel = s; t.Refresh() }
 
 func (t *timeline) setCursor(v time.Time) {
 	t.cursor = v
@@ -109,19 +113,23 @@ func (t *timeline) MinSize() fyne.Size { return fyne.NewSize(200, 44) }
 // CreateRenderer implements fyne.Widget.
 func (t *timeline) CreateRenderer() fyne.WidgetRenderer {
 	return &timelineRenderer{t: t, bg: canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)),
-		cur: canvas.NewRectangle(theme.Color(theme.ColorNameError))}
+		cur: canvas.NewRectangle(theme.Color(theme.ColorNameError)), sel: canvas.NewRectangle(selColor)}
 }
 
 type timelineRenderer struct {
 	t     *timeline
 	bg    *canvas.Rectangle
 	cur   *canvas.Rectangle
+	sel   *canvas.Rectangle
 	bars  []fyne.CanvasObject
 	ticks []fyne.CanvasObject
 }
 
 var spanColor = color.NRGBA{R: 0x3c, G: 0xa0, B: 0x5a, A: 0xff}
 var markColor = color.NRGBA{R: 0xf0, G: 0xb0, B: 0x20, A: 0xff}
+
+// selColor shades the range to export, over the spans.
+var selColor = color.NRGBA{R: 0x40, G: 0x80, B: 0xf0, A: 0x70}
 
 func (r *timelineRenderer) Layout(s fyne.Size) { r.Refresh() }
 func (r *timelineRenderer) MinSize() fyne.Size { return r.t.MinSize() }
@@ -131,7 +139,7 @@ func (r *timelineRenderer) Objects() []fyne.CanvasObject {
 	o := []fyne.CanvasObject{r.bg}
 	o = append(o, r.bars...)
 	o = append(o, r.ticks...)
-	return append(o, r.cur)
+	return append(o, r.sel, r.cur)
 }
 
 // tickStep picks a label interval giving at most about ten labels.
@@ -190,6 +198,12 @@ func (r *timelineRenderer) Refresh() {
 		line.Resize(fyne.NewSize(1, 6))
 		line.Move(fyne.NewPos(x, barH-6))
 		r.ticks = append(r.ticks, line, l)
+	}
+	r.sel.Hidden = !t.sel.End.After(t.sel.Start) || !t.sel.End.After(t.from) || !t.sel.Start.Before(end)
+	if !r.sel.Hidden {
+		x0, x1 := max(t.xAt(t.sel.Start), 0), min(t.xAt(t.sel.End), s.Width)
+		r.sel.Resize(fyne.NewSize(max(x1-x0, 2), barH))
+		r.sel.Move(fyne.NewPos(x0, 0))
 	}
 	r.cur.FillColor = theme.Color(theme.ColorNameError)
 	r.cur.Resize(fyne.NewSize(2, barH))

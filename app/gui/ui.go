@@ -27,7 +27,7 @@ type UI struct {
 	newRecorder func(recorderConfig) recorderSink // makes a recorder
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
 	bg          sync.WaitGroup                    // background work in flight
-	recordings  RecordingsSource                  // nil: no Recordings view
+	lib         *recordingsLibrary                // the recordings index; nil without one
 
 	cams         []*camera
 	selected     *camera
@@ -83,12 +83,13 @@ type options struct {
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
-	post        func(func()) // what do calls when do is nil; fyne.Do
+	post        func(func())       // what do calls when do is nil; fyne.Do
+	lib         *recordingsLibrary // the recordings index; nil: none (the window then has no Recordings view)
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 	ui := &UI{app: a, win: w, store: store, demo: &demoCamera{url: o.demoURL},
-		open: o.open, newRecorder: o.newRecorder, do: o.do, closed: make(chan struct{}),
+		open: o.open, newRecorder: o.newRecorder, do: o.do, lib: o.lib, closed: make(chan struct{}),
 		layoutPath: layoutPath(store)}
 	if ui.open == nil {
 		ui.open = openSession

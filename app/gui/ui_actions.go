@@ -148,6 +148,9 @@ func (ui *UI) save() {
 	ui.saveMu.Lock()
 	ui.pendingSave = ui.profiles()
 	ui.saveMu.Unlock()
+	if ps, lim := ui.profiles(), ui.store.Retention; ui.lib != nil { // a camera's KeepDays may have changed
+		ui.goBackground(func() { ui.lib.setPolicy(ps, lim) })
+	}
 	ui.goBackground(func() {
 		ui.saveMu.Lock()
 		defer ui.saveMu.Unlock()
@@ -284,6 +287,9 @@ func (ui *UI) requestClose() {
 			s.Close()
 		}
 		ui.bg.Wait()
+		if ui.lib != nil {
+			ui.lib.Close() // after the last file is finished into it
+		}
 		close(done)
 	}()
 	go func() {
