@@ -26,7 +26,7 @@ import (
 // bench is one run of the whole bench.
 type bench struct {
 	cfg              *config
-	self             string // this program, for its helpers
+	self             string // this program, built, for its helpers
 	camdeck, decoder string // the camdeck binary; player/decode's test binary (figure 1)
 	hd, sd           string // clips
 	machine          machine
@@ -130,19 +130,19 @@ func (b *bench) prepare() error {
 			return fmt.Errorf("bench: no go.mod above the current folder")
 		}
 	}
-	var err error
-	if b.self, err = os.Executable(); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
 	bin, _ := filepath.Abs(filepath.Join(b.cfg.Cache, "bin"))
-	b.camdeck, b.decoder = filepath.Join(bin, "camdeck"), filepath.Join(bin, "decode.test")
-	for _, build := range [][]string{{"build", "-o", b.camdeck, "."}, {"test", "-c", "-o", b.decoder, "./player/decode"}} {
+	b.camdeck, b.self, b.decoder = filepath.Join(bin, "camdeck"), filepath.Join(bin, "camdeck-bench"), filepath.Join(bin, "decode.test")
+	// The helpers run from a build of this program: `go run` strips the
+	// symbols perf names Go functions by.
+	for _, build := range [][]string{{"build", "-o", b.camdeck, "."}, {"build", "-o", b.self, "./bench"},
+		{"test", "-c", "-o", b.decoder, "./player/decode"}} {
 		log.Printf("go %s", strings.Join(build, " "))
 		if out, err := exec.Command("go", build...).CombinedOutput(); err != nil {
 			return fmt.Errorf("bench: go %s: %w: %s", strings.Join(build, " "), err, out)
 		}
 	}
 	log.Printf("encoding clips (once; kept in %s)", b.cfg.Cache)
+	var err error
 	if b.hd, err = clipHD.make(filepath.Join(b.cfg.Cache, "clips")); err == nil {
 		b.sd, err = clipSD.make(filepath.Join(b.cfg.Cache, "clips"))
 	}

@@ -53,43 +53,51 @@ func (b *bench) gui(ctx context.Context) error {
 		"-rtsp_transport", "tcp", "-x", "640", "-y", "360", "-left", "0", "-top", "0", srv.url}
 	warmup := max(b.cfg.Warmup, 5*time.Second) // for the window to open, connect and reach a keyframe on every camera
 
-	// Each run measures the side's CPU and the X server's over the window,
+	// A run measures the side's CPU and the X server's over the window,
 	// then the share of the screen that moved in 0.5 s (video that plays
 	// changes).
 	n := b.cfg.Runs
 	cam, ff, camX, ffX, camM, ffM := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	measure := func(name string, env []string, prog string, args []string, cpu, xcpu, moved *float64) {
+	measure := func(name string, sd side, cpu, xcpu, moved *float64) error {
 		*cpu, *xcpu, *moved = nan(), nan(), nan()
-		p, err := startProc(env, prog, args...)
-		if err == nil {
-			defer p.stop(30 * time.Second)
-			time.Sleep(time.Until(p.start.Add(warmup)))
-			x0, t0 := schedTime(x.Pid()), time.Now()
-			var c float64
-			if c, err = p.cpuWindow(b.cfg.Window); err == nil {
-				*cpu, *xcpu = c, (schedTime(x.Pid())-x0).Seconds()/time.Since(t0).Seconds()
-				a, err1 := x.Screenshot(filepath.Join(dir, name+"-1.png"))
-				time.Sleep(500 * time.Millisecond)
-				c, err2 := x.Screenshot(filepath.Join(dir, name+"-2.png"))
-				if err = err1; err == nil {
-					if err = err2; err == nil {
-						*moved = xvfb.Changed(a, c, a.Bounds())
-					}
-				}
-			}
-		}
+		p, err := b.launch(sd, 0)
 		if err != nil {
-			log.Printf("  gui %s: %v", name, err)
+			return err
 		}
+		defer p.stop(30 * time.Second)
+		time.Sleep(time.Until(p.start.Add(warmup)))
+		x0, t0 := schedTime(x.Pid()), time.Now()
+		c, err := p.cpuWindow(b.cfg.Window)
+		xc := (schedTime(x.Pid()) - x0).Seconds() / time.Since(t0).Seconds()
+		if err != nil {
+			return err
+		}
+		shot1, err := x.Screenshot(filepath.Join(dir, name+"-1.png"))
+		if err != nil {
+			return err
+		}
+		time.Sleep(500 * time.Millisecond)
+		shot2, err := x.Screenshot(filepath.Join(dir, name+"-2.png"))
+		if err != nil {
+			return err
+		}
+		*cpu, *xcpu, *moved = c, xc, xvfb.Changed(shot1, shot2, shot1.Bounds())
+		return nil
 	}
+	camSide := side{label: "camdeck, per camera", env: camEnv, prog: b.camdeck, cameras: guiCameras}
+	ffSide := side{label: "ffplay", env: []string{x.Env(), "HOME=" + dir}, prog: "ffplay", args: ffArgs}
 	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		trialOrder(i, func() {
-			measure(fmt.Sprintf("camdeck-%d", i+1), camEnv, b.camdeck, nil, &cam[i], &camX[i], &camM[i])
+			if err := measure(fmt.Sprintf("camdeck-%d", i+1), camSide, &cam[i], &camX[i], &camM[i]); err != nil {
+				log.Printf("  gui camdeck: %v", err)
+			}
 		}, func() {
-			measure(fmt.Sprintf("ffplay-%d", i+1), []string{x.Env(), "HOME=" + dir}, "ffplay", ffArgs, &ff[i], &ffX[i], &ffM[i])
+			if err := measure(fmt.Sprintf("ffplay-%d", i+1), ffSide, &ff[i], &ffX[i], &ffM[i]); err != nil {
+				log.Printf("  gui ffplay: %v", err)
+			}
 		})
 		log.Printf("  gui run %d: camdeck %.1f%% for %d cameras (X %.1f%%, %.0f%% of the screen moved), ffplay %.1f%% (X %.1f%%, %.0f%% moved)",
 			i+1, 100*cam[i], guiCameras, 100*camX[i], 100*camM[i], 100*ff[i], 100*ffX[i], 100*ffM[i])
@@ -106,9 +114,7 @@ func (b *bench) gui(ctx context.Context) error {
 		warmup, b.cfg.Window, pc(camX), pc(ffX), pc(camM), pc(ffM))
 	if b.cfg.Profile {
 		log.Printf("  profiling the window")
-		b.profile(fmt.Sprintf("the window with %d × 720p25 against ffplay showing one stream", guiCameras), "gui", warmup,
-			side{label: "camdeck, per camera", env: camEnv, prog: b.camdeck, cameras: guiCameras},
-			side{label: "ffplay", env: []string{x.Env(), "HOME=" + dir}, prog: "ffplay", args: ffArgs})
+		b.profile(fmt.Sprintf("the window with %d × 720p25 against ffplay showing one stream", guiCameras), "gui", warmup, camSide, ffSide)
 	}
 	return nil
 }

@@ -95,7 +95,11 @@ func (b *bench) perfSide(sd side, path string, warmup time.Duration) (map[string
 	for _, l := range strings.Split(string(out), "\n") {
 		if f := strings.Fields(l); len(f) >= 3 && strings.HasSuffix(f[0], "%") {
 			if n, err := strconv.Atoi(f[1]); err == nil {
-				cpu[strings.Join(f[2:], " ")] += float64(n) / (perfFreq * profileFor.Seconds())
+				dso := strings.Join(f[2:], " ")
+				if strings.HasPrefix(dso, "[JIT]") {
+					dso = "[JIT] (llvmpipe's shaders)"
+				}
+				cpu[dso] += float64(n) / (perfFreq * profileFor.Seconds())
 			}
 		}
 	}
@@ -103,8 +107,8 @@ func (b *bench) perfSide(sd side, path string, warmup time.Duration) (map[string
 }
 
 // stageTable renders the CPU by shared object of each side, biggest first.
-// The bench's own program is camdeck's engine (its helpers); `camdeck` is
-// the window.
+// camdeck-bench is camdeck's engine (the bench's helpers); camdeck is the
+// window.
 func stageTable(sides []side, cpu map[string][]float64, switches []float64) string {
 	total := func(v []float64) (t float64) {
 		for _, x := range v {
