@@ -134,25 +134,19 @@ func (p *proc) stop(timeout time.Duration) []string {
 	return p.end(timeout)
 }
 
-// wait lets the child exit by itself (or kills it after timeout) and
-// returns its wall time from exec to exit and the lines it printed.
-func (p *proc) wait(timeout time.Duration) (time.Duration, []string, error) {
-	lines := p.end(timeout)
-	wall := time.Since(p.start)
-	if !p.cmd.ProcessState.Success() {
-		return 0, lines, fmt.Errorf("bench: %s: %v: %s", p.name, p.cmd.ProcessState, p.tail())
-	}
-	return wall, lines, nil
-}
-
-// runProc starts a command and waits for it as wait does.
+// runProc starts a command, lets it exit by itself (or kills it after
+// timeout) and returns its wall time from exec to exit and the lines it
+// printed.
 func runProc(timeout time.Duration, env []string, name string, args ...string) (*proc, time.Duration, []string, error) {
 	p, err := startProc(env, name, args...)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	wall, lines, err := p.wait(timeout)
-	return p, wall, lines, err
+	lines := p.end(timeout)
+	if wall := time.Since(p.start); p.cmd.ProcessState.Success() {
+		return p, wall, lines, nil
+	}
+	return p, 0, lines, fmt.Errorf("bench: %s: %v: %s", p.name, p.cmd.ProcessState, p.tail())
 }
 
 func (p *proc) exited() bool {
