@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -10,38 +11,25 @@ import (
 // tile is the display size of a grid tile: what the live figures decode to.
 const tile = "640x360"
 
-// gridCameras is the cameras of a 2x2 grid: the live figure per camera
-// with several in one process, as the window runs them.
+// gridCameras is a 2x2 grid: figure 2b runs that many cameras in one
+// process, as the window does.
 const gridCameras = 4
 
-// liveResult is the helper's report of a live run (cmd/camdeck-bench).
-type liveResult struct {
-	Frames      uint64  `json:"frames"`
-	Dropped     uint64  `json:"dropped"`
-	PacketsLost uint64  `json:"packets_lost"`
-	P50ms       float64 `json:"p50_ms"`
-	P95ms       float64 `json:"p95_ms"`
-	P99ms       float64 `json:"p99_ms"`
-	FPS         float64 `json:"fps"`
-}
-
-// liveRun is what one live run of either side measured.
+// liveRun is what one live (or record) run of either side measured.
 type liveRun struct {
-	cpu    float64 // cores, over the window
-	rss    float64 // bytes, at the end of the window
-	frames int     // decoded over the whole run
-	fps    float64 // decoded per second, measured after the first frame (ffmpeg: over the window)
-	cs     float64 // context switches per second over the window, all threads
-	cam    liveResult
-	err    error
+	cpu, rss, fps float64 // cores over the window; bytes at its end; frames decoded per second
+	cs            float64 // context switches per second over the window, all threads
+	cam           liveResult
+	err           error
 }
 
 func failed(err error) liveRun { return liveRun{cpu: nan(), rss: nan(), err: err} }
 
-// live measures figures 2 and 3 (but 3d): CPU per live 1080p30 camera
-// shown as a tile, against ffmpeg decoding the same stream to the same
-// size, one and four cameras in a process, and camdeck's client latency
-// (unit received → frame in the slot) in the same runs, plus at full size.
+// live measures figures 2 and 3 (but 3d), and 6a from the same runs: CPU
+// per live 1080p30 camera shown as a tile, against ffmpeg decoding the
+// same stream to the same size, one and four cameras in a process, and
+// camdeck's client latency (unit received → frame in the slot) in the
+// same runs, plus at full size.
 func (b *bench) live(ctx context.Context) error {
 	srv, err := b.startServer(b.hd)
 	if err != nil {
@@ -55,24 +43,22 @@ func (b *bench) live(ctx context.Context) error {
 			return err
 		}
 		trialOrder(i, func() {
-			cam[i] = b.camLive(srv.url, 1, tile)
-			four[i] = b.camLive(srv.url, gridCameras, tile)
-		}, func() { ff[i] = b.ffLive(srv.url) })
+			cam[i], four[i] = b.camLive(srv.url, 1, tile), b.camLive(srv.url, gridCameras, tile)
+		}, func() { ff[i] = b.window(side{prog: "ffmpeg", args: b.ffLiveArgs(srv.url)}, nil) })
 		full[i] = b.camLive(srv.url, 1, "full")
 		for _, r := range []liveRun{cam[i], ff[i], full[i], four[i]} {
 			if r.err != nil {
 				log.Printf("  live run %d: %v", i+1, r.err)
 			}
 		}
-		log.Printf("  live run %d: camdeck %.1f%% (%d frames, p50 %.1f ms, p99 %.1f ms), 4 cameras %.1f%% (%.0f fps), ffmpeg %.1f%% (%d frames); full size p50 %.1f ms",
-			i+1, 100*cam[i].cpu, cam[i].frames, cam[i].cam.P50ms, cam[i].cam.P99ms, 100*four[i].cpu, four[i].fps,
-			100*ff[i].cpu, ff[i].frames, full[i].cam.P50ms)
+		log.Printf("  live run %d: camdeck %.1f%% (p50 %.1f ms, p99 %.1f ms), 4 cameras %.1f%% (%.0f fps), ffmpeg %.1f%%; full size p50 %.1f ms",
+			i+1, 100*cam[i].cpu, cam[i].cam.P50ms, cam[i].cam.P99ms, 100*four[i].cpu, four[i].fps, 100*ff[i].cpu, full[i].cam.P50ms)
 	}
-	camCPU, ffCPU := pick(cam, func(r liveRun) float64 { return 100 * r.cpu }), pick(ff, func(r liveRun) float64 { return 100 * r.cpu })
-	fourCPU := pick(four, func(r liveRun) float64 { return 100 * r.cpu / gridCameras })
+	camCPU, ffCPU := get(cam, func(r liveRun) float64 { return 100 * r.cpu }), get(ff, func(r liveRun) float64 { return 100 * r.cpu })
+	fourCPU := get(four, func(r liveRun) float64 { return 100 * r.cpu / gridCameras })
 	ratio, fourRatio := summarize(ratios(camCPU, ffCPU)), summarize(ratios(fourCPU, ffCPU))
 	lat := func(runs []liveRun, f func(liveResult) float64) summary {
-		return summarize(pick(runs, func(r liveRun) float64 { return f(r.cam) }))
+		return summarize(get(runs, func(r liveRun) float64 { return f(r.cam) }))
 	}
 	p50, p95, p99 := lat(cam, func(r liveResult) float64 { return r.P50ms }), lat(cam, func(r liveResult) float64 { return r.P95ms }),
 		lat(cam, func(r liveResult) float64 { return r.P99ms })
@@ -91,14 +77,13 @@ func (b *bench) live(ctx context.Context) error {
 		row{Metric: "3e. Client latency at full size 1920x1080, p50 / p99", Camdeck: f50.format("%.1f", "ms") + " / " + f99.format("%.1f", "ms"),
 			Goal: goal("p50 < 15 ms, p99 < 40 ms", f50.Med < 15 && f99.Med < 40)},
 	)
-	b.liveRSS = pick(cam, func(r liveRun) float64 { return r.rss })
-	b.live4RSS = pick(four, func(r liveRun) float64 { return r.rss })
-	b.ffLiveRSS = pick(ff, func(r liveRun) float64 { return r.rss })
-	b.note("Four cameras in one process (2b): frames decoded per second, all cameras together: %s (%d when it keeps up).",
-		summarize(pick(four, func(r liveRun) float64 { return r.fps })).format("%.1f", ""), 30*gridCameras)
+	b.liveRSS, b.live4RSS, b.ffLiveRSS = get(cam, rssOf), get(four, rssOf), get(ff, rssOf)
+	b.liveMemoryRow()
 	f := func(runs []liveRun, verb string, g func(r liveRun) float64) string {
-		return summarize(pick(runs, g)).format(verb, "")
+		return summarize(get(runs, g)).format(verb, "")
 	}
+	b.note("Four cameras in one process (2b): frames decoded per second, all cameras together: %s (%d when it keeps up).",
+		f(four, "%.1f", func(r liveRun) float64 { return r.fps }), 30*gridCameras)
 	b.note("Live runs (2, 3): each side in its own process on the same shared feed of the demo camera (a process of its own too); "+
 		"%v warm-up, then CPU time (all threads, nanosecond run times from /proc/PID/task/*/schedstat) over %v. "+
 		"Frames per second decoded, 30 when a side keeps up: camdeck %s (after its first frame), ffmpeg %s (over the window, from its progress lines). "+
@@ -108,102 +93,57 @@ func (b *bench) live(ctx context.Context) error {
 		f(cam, "%.0f", func(r liveRun) float64 { return float64(r.cam.Dropped) }),
 		f(cam, "%.0f", func(r liveRun) float64 { return r.cs }), f(ff, "%.0f", func(r liveRun) float64 { return r.cs }))
 	if b.cfg.Profile {
-		b.profileLive(srv.url)
+		log.Printf("  profiling the live path")
+		args := []string{"live", "-url", srv.url, "-size", tile, "-threads", b.threadsArg()}
+		b.profile("live path, one 1080p30 camera → 640x360 tile", "live", b.cfg.Warmup,
+			side{label: "camdeck", args: args}, side{label: "ffmpeg", prog: "ffmpeg", args: b.ffLiveArgs(srv.url)},
+			side{label: "camdeck, GOMAXPROCS=1", env: []string{"GOMAXPROCS=1"}, args: args})
 	}
 	return nil
 }
 
-// camLive runs the helper's live mode on n cameras and measures it over the
-// window that follows the warm-up.
+// camLive runs the live helper on n cameras for one window.
 func (b *bench) camLive(url string, n int, size string) liveRun {
-	p, err := b.startHelper(nil, b.cfg.Warmup+30*time.Second,
-		"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg())
-	if err != nil {
-		return failed(err)
-	}
-	r := b.measureLive(p, nil)
-	if r.err != nil {
-		return r
-	}
-	if err := helperResult(p.stop(20*time.Second), &r.cam); err != nil {
-		return failed(err)
-	}
-	r.frames, r.fps = int(r.cam.Frames), r.cam.FPS
+	var res liveResult
+	r := b.window(side{args: []string{"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg()}}, &res)
+	r.cam, r.fps = res, res.FPS
 	return r
 }
 
 // ffLiveArgs decode the stream to tile-sized RGBA.
 func (b *bench) ffLiveArgs(url string) []string {
-	return ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
-		"-vf", "scale="+colon(tile)+",format=rgba", "-f", "null", "-")
+	return ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url, "-vf", "scale=640:360,format=rgba", "-f", "null", "-")
 }
 
-// ffLive runs ffmpeg on the same stream, decoding to tile-sized RGBA.
-func (b *bench) ffLive(url string) liveRun {
-	p, err := startProc(nil, "ffmpeg", b.ffLiveArgs(url)...)
+// window runs a side for one measured window: it starts it, waits until
+// the warm-up has passed since, takes its CPU time and context switches
+// over the window and its RSS at the end, and stops it. A helper's result
+// is read into res; ffmpeg's frame rate over the window from its
+// statistics.
+func (b *bench) window(sd side, res any) liveRun {
+	p, err := b.launch(sd, b.cfg.Warmup+30*time.Second)
 	if err != nil {
 		return failed(err)
 	}
-	r := b.measureLive(p, func() int { n, _ := ffmpegFrames(p.errOutput()); return n })
-	p.stop(20 * time.Second)
-	if r.err == nil {
-		r.frames, r.err = ffmpegFrames(p.errOutput())
+	frames := func() int { n, _ := ffmpegFrames(p.errOutput()); return n }
+	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
+	f0, cs0 := frames(), contextSwitches(p.pid())
+	cpu, err := p.cpuWindow(b.cfg.Window)
+	r := liveRun{cpu: cpu, cs: float64(contextSwitches(p.pid())-cs0) / b.cfg.Window.Seconds()}
+	r.fps = float64(frames()-f0) / b.cfg.Window.Seconds()
+	rss, rerr := p.rss()
+	r.rss = float64(rss)
+	if lines := p.stop(30 * time.Second); err == nil && rerr == nil && res != nil {
+		err = helperResult(lines, res)
+	}
+	if err = errors.Join(err, rerr); err != nil {
+		return failed(err)
 	}
 	return r
 }
 
-// measureLive waits until the warm-up has passed since the process
-// started, then takes its CPU time over the window and its RSS. frames,
-// if not nil, reads the process's frame count, for its rate over the
-// window.
-func (b *bench) measureLive(p *proc, frames func() int) liveRun {
-	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
-	f0 := 0
-	if frames != nil {
-		f0 = frames()
-	}
-	cs0 := contextSwitches(p.pid())
-	cpu, err := p.cpuWindow(b.cfg.Window)
-	cs := float64(contextSwitches(p.pid())-cs0) / b.cfg.Window.Seconds()
-	var rss int64
-	if err == nil {
-		rss, err = p.rss()
-	}
-	if err != nil {
-		p.stop(5 * time.Second)
-		return failed(err)
-	}
-	fps := 0.0
-	if frames != nil {
-		fps = float64(frames()-f0) / b.cfg.Window.Seconds()
-	}
-	return liveRun{cpu: cpu, rss: float64(rss), fps: fps, cs: cs}
-}
-
-// profileLive profiles the live path: one 1080p30 camera shown as a tile,
-// ffmpeg doing the same, and camdeck on one Go thread (GOMAXPROCS=1), the
-// what-if that tells the Go scheduler's share.
-func (b *bench) profileLive(url string) {
-	log.Printf("  profiling the live path")
-	cam := []string{"live", "-url", url, "-size", tile, "-threads", b.threadsArg()}
-	b.profileRun(profileSpec{
-		title: "live path, one 1080p30 camera → 640x360 tile", name: "live",
-		sides: []profileSide{
-			{label: "camdeck", args: cam, threads: true},
-			{label: "ffmpeg", prog: "ffmpeg", args: b.ffLiveArgs(url)},
-			{label: "camdeck, GOMAXPROCS=1", env: []string{"GOMAXPROCS=1"}, args: cam},
-		},
-	})
-}
-
-func colon(size string) string {
-	var w, h int
-	fmt.Sscanf(size, "%dx%d", &w, &h)
-	return fmt.Sprintf("%d:%d", w, h)
-}
-
-// pick maps runs to one figure each; failed runs give NaN.
-func pick(runs []liveRun, f func(liveRun) float64) []float64 {
+// get maps runs to one figure each; failed runs give NaN.
+func get(runs []liveRun, f func(liveRun) float64) []float64 {
 	out := make([]float64, len(runs))
 	for i, r := range runs {
 		out[i] = nan()
@@ -213,3 +153,5 @@ func pick(runs []liveRun, f func(liveRun) float64) []float64 {
 	}
 	return out
 }
+
+func rssOf(r liveRun) float64 { return r.rss }

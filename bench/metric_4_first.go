@@ -16,8 +16,7 @@ const gop = 2 * time.Second
 // full-size frame, for `camdeck probe` (session, decoder, frame in the
 // slot) and for `ffmpeg -frames:v 1`, on the shared feed of the demo
 // camera. Each trial draws a join phase within the GOP and starts both
-// sides at that same phase, so the wait for the next keyframe is the same
-// for both.
+// sides at that phase, so the wait for the next keyframe is the same.
 func (b *bench) firstFrame(ctx context.Context) error {
 	srv, err := b.startServer(b.hd)
 	if err != nil {
@@ -33,10 +32,29 @@ func (b *bench) firstFrame(ctx context.Context) error {
 		phase := time.Duration(rand.Int64N(int64(gop)))
 		trialOrder(i, func() {
 			waitPhase(srv.started, phase)
-			cam[i], inner[i] = b.camFirst(srv.url)
+			cam[i], inner[i] = nan(), nan()
+			var r struct {
+				FirstFrameMS float64 `json:"first_frame_ms"`
+			}
+			_, wall, lines, err := runProc(30*time.Second, nil, b.camdeck, "probe", "--json", "--transport", "tcp", srv.url)
+			if err == nil { // probe's JSON is indented, over several lines
+				err = json.Unmarshal([]byte(strings.Join(lines, "\n")), &r)
+			}
+			if err != nil {
+				log.Printf("  camdeck first: %v", err)
+				return
+			}
+			cam[i], inner[i] = ms(wall), r.FirstFrameMS
 		}, func() {
 			waitPhase(srv.started, phase)
-			ff[i] = b.ffFirst(srv.url)
+			ff[i] = nan()
+			_, wall, _, err := runProc(30*time.Second, nil, "ffmpeg", ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp",
+				"-i", srv.url, "-frames:v", "1", "-vf", "format=rgba", "-f", "null", "-")...)
+			if err != nil {
+				log.Printf("  ffmpeg first: %v", err)
+				return
+			}
+			ff[i] = ms(wall)
 		})
 		log.Printf("  first frame %d (phase %v): camdeck %.0f ms (%.0f ms after start), ffmpeg %.0f ms",
 			i+1, phase.Round(time.Millisecond), cam[i], inner[i], ff[i])
@@ -51,8 +69,7 @@ func (b *bench) firstFrame(ctx context.Context) error {
 	})
 	b.note("First frame (4): %d trials per side; both are timed from exec to exit of their process, so both pay process start-up "+
 		"and tear-down. Inside camdeck's process, Session.Start → frame in the slot took %s (probe's first_frame_ms). The wait for the next keyframe "+
-		"(0–2 s, the same for both sides in a trial) dominates; the ratio is taken per trial.",
-		n, summarize(inner).format("%.0f", "ms"))
+		"(0–2 s, the same for both sides in a trial) dominates; the ratio is taken per trial.", n, summarize(inner).format("%.0f", "ms"))
 	return nil
 }
 
@@ -65,42 +82,4 @@ func waitPhase(start time.Time, phase time.Duration) {
 		next += gop
 	}
 	time.Sleep(next - since)
-}
-
-// camFirst runs `camdeck probe`; it returns the wall time from exec to
-// exit and the time it measured inside, in milliseconds.
-func (b *bench) camFirst(url string) (wall, inner float64) {
-	p, err := startProc(nil, b.camdeck, "probe", "--json", "--transport", "tcp", url)
-	if err != nil {
-		log.Printf("  camdeck first: %v", err)
-		return nan(), nan()
-	}
-	w, lines, err := p.wait(30 * time.Second)
-	var r struct {
-		FirstFrameMS float64 `json:"first_frame_ms"`
-	}
-	if err == nil { // probe's JSON is indented, over several lines
-		err = json.Unmarshal([]byte(strings.Join(lines, "\n")), &r)
-	}
-	if err != nil {
-		log.Printf("  camdeck first: %v", err)
-		return nan(), nan()
-	}
-	return ms(w), r.FirstFrameMS
-}
-
-// ffFirst runs ffmpeg until its first decoded frame; wall time in ms.
-func (b *bench) ffFirst(url string) float64 {
-	p, err := startProc(nil, "ffmpeg", ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url,
-		"-frames:v", "1", "-vf", "format=rgba", "-f", "null", "-")...)
-	if err != nil {
-		log.Printf("  ffmpeg first: %v", err)
-		return nan()
-	}
-	w, _, err := p.wait(30 * time.Second)
-	if err != nil {
-		log.Printf("  ffmpeg first: %v", err)
-		return nan()
-	}
-	return ms(w)
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,12 @@ func Run(t testing.TB, timeout time.Duration, name string, args ...string) (stdo
 	if _, lerr := exec.LookPath(name); lerr != nil {
 		t.Fatalf("%s is not installed (make deps installs it): %v", name, lerr)
 	}
+	return Exec(timeout, name, args...)
+}
+
+// Exec is Run outside a test (`make bench`): a command that cannot start
+// is an error like any other.
+func Exec(timeout time.Duration, name string, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -40,11 +47,20 @@ func Run(t testing.TB, timeout time.Duration, name string, args ...string) (stdo
 // out the file written. It fails the test if ffmpeg fails.
 func Make(t testing.TB, out string, args ...string) string {
 	t.Helper()
-	full := append(append([]string{"-hide_banner", "-v", "error", "-nostdin", "-y"}, args...), out)
-	if _, stderr, err := Run(t, 2*time.Minute, "ffmpeg", full...); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s", args, err, stderr)
+	if err := Encode(out, args...); err != nil {
+		t.Fatal(err)
 	}
 	return out
+}
+
+// Encode is Make outside a test: it runs ffmpeg (quiet, overwriting) with
+// args and out last, and returns an error with ffmpeg's own message.
+func Encode(out string, args ...string) error {
+	full := append(append([]string{"-hide_banner", "-v", "error", "-nostdin", "-y"}, args...), out)
+	if _, stderr, err := Exec(10*time.Minute, "ffmpeg", full...); err != nil {
+		return fmt.Errorf("ffmpeg %v: %w\n%s", args, err, stderr)
+	}
+	return nil
 }
 
 // ColourCase is one way cameras encode colour: the range (limited "tv" or
@@ -134,6 +150,7 @@ type Stream struct {
 	Duration     string `json:"duration"`
 	NbFrames     string `json:"nb_frames"`
 	NbReadFrames string `json:"nb_read_frames"`
+	NbReadPkts   string `json:"nb_read_packets"`
 	StartTime    string `json:"start_time"`
 }
 
@@ -172,8 +189,16 @@ type Report struct {
 // parses its report. Stderr is returned for the test to inspect warnings.
 func Probe(t testing.TB, timeout time.Duration, args ...string) (*Report, string, error) {
 	t.Helper()
+	if _, err := exec.LookPath("ffprobe"); err != nil {
+		t.Fatalf("ffprobe is not installed (make deps installs it): %v", err)
+	}
+	return ReadReport(timeout, args...)
+}
+
+// ReadReport is Probe outside a test.
+func ReadReport(timeout time.Duration, args ...string) (*Report, string, error) {
 	full := append([]string{"-v", "error", "-of", "json"}, args...)
-	out, stderr, err := Run(t, timeout, "ffprobe", full...)
+	out, stderr, err := Exec(timeout, "ffprobe", full...)
 	if err != nil {
 		return nil, stderr, err
 	}
