@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -167,5 +168,49 @@ func TestTooltipGoesOnResize(t *testing.T) {
 	h.q.drain()
 	if h.ui.tips.box.Visible() {
 		t.Fatalf("tooltip %q still shown at %v after the window shrank", h.ui.tips.label.Text, rectOf(h.ui.tips.box))
+	}
+}
+
+// TestTileReconnectMessageInside: the reconnecting message, whose
+// countdown changes every second, stays above its Retry button in every
+// tile (the selected one too) after the window shrinks, tick after tick;
+// in a real window at 800x500 it was wrapped over the button.
+func TestTileReconnectMessageInside(t *testing.T) {
+	ps := make([]camdeck.Profile, 9)
+	for i := range ps {
+		ps[i] = profile(fmt.Sprintf("Camera %d", i+1))
+	}
+	h := newHarness(t, ps)
+	h.win.Resize(fyne.NewSize(1280, 800))
+	set := func(d time.Duration) {
+		for _, s := range h.streams {
+			s.set(player.StateChange{State: player.StateReconnecting, RetryAt: time.Now().Add(d),
+				Err: &player.Error{Camera: "x", Kind: player.ErrUnreachable, Detail: "connection refused"}})
+		}
+		h.q.drain()
+	}
+	set(9 * time.Second)
+	h.win.Resize(fyne.NewSize(800, 500))
+	h.q.drain()
+	for tick := 0; tick < 4; tick++ {
+		set(time.Duration(4-tick) * time.Second)
+		h.ui.tick()
+		h.q.drain()
+		for i, c := range h.ui.cams {
+			tl := c.tile
+			tr, mr, br := rectOf(tl), rectOf(tl.message), rectOf(tl.bar)
+			above := rect{tr.x, tr.y, tr.w, br.y - tr.y}
+			if !mr.inside(above) {
+				t.Fatalf("tick %d: tile %d message %v leaves %v", tick, i, mr, above)
+			}
+			if need := tl.message.MinSize().Height; mr.h < need-0.5 {
+				t.Fatalf("tick %d: tile %d message %v shorter than its text (%.0f): %q", tick, i, mr, need, tl.message.Text)
+			}
+			if b := tl.retryBtn; b.Visible() && b.Size().Height > 0 {
+				if r := rectOf(b); mr.y < r.y+r.h && r.y < mr.y+mr.h {
+					t.Fatalf("tick %d: tile %d retry %v overlaps the message %v %q", tick, i, r, mr, tl.message.Text)
+				}
+			}
+		}
 	}
 }
