@@ -8,58 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/mediamtx"
 )
 
-// mtxSegment is the recordSegmentDuration the tests give MediaMTX.
-const mtxSegment = 4 * time.Second
-
-// startMediaMTX runs a real MediaMTX recording a demo camera into 4 s
-// fragmented MP4 segments, and waits (bounded) until it has finished
-// two of them. The camera sends a clip without B-frames, as IP cameras
-// do: MediaMTX v1.15.3 (mediacommon v2.5.1's H.264 DTS extractor, its
-// issue 5209) fails on the demo clip's adaptive B-frames with "DTS is
-// greater than PTS" about 16 frames into a GOP, and its recorder then
-// closes the segment and waits for the next keyframe, so every segment
-// held 0.6 to 2.6 s instead of 4.
-func startMediaMTX(t *testing.T) (*MediaMTX, *mediamtx.Server) {
-	t.Helper()
-	raw := fftest.Make(t, filepath.Join(t.TempDir(), "nob.h264"), "-f", "lavfi",
-		"-i", "testsrc2=size=320x240:rate=25", "-t", "10", "-c:v", "libx264", "-preset", "veryfast",
-		"-bf", "0", "-g", "25", "-pix_fmt", "yuv420p", "-f", "h264")
-	clip, err := democam.LoadClip(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cam := &democam.Server{Clip: clip}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cam.Close)
-	srv := mediamtx.Start(t, `  cam:
-    source: `+cam.URL()+`
-    rtspTransport: tcp
-    record: yes
-    recordFormat: fmp4
-    recordPath: %RECORD%/%path/%Y-%m-%d_%H-%M-%S-%f
-    recordPartDuration: 1s
-    recordSegmentDuration: 4s`)
-	// Three files on disk: the first two are finished.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		files, _ := filepath.Glob(filepath.Join(srv.RecordDir, "cam", "*.mp4"))
-		if len(files) >= 3 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("MediaMTX wrote %d segments within 60 s\n%s", len(files), srv.Log())
-		}
-		time.Sleep(200 * time.Millisecond) // polling its folder: there is no event to wait for
-	}
-	return &MediaMTX{BaseURL: srv.Playback, Path: "cam"}, srv
-}
+// mtxSegment is the length of MediaMTX's segments in these tests.
+const mtxSegment = mediamtx.DemoSegment
 
 // TestMediaMTXSource lists, opens and exports recordings a real MediaMTX
 // keeps: it records the demo camera, and the library reads them back
@@ -68,7 +22,8 @@ func TestMediaMTXSource(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds MediaMTX")
 	}
-	src, srv := startMediaMTX(t)
+	srv := mediamtx.RecordDemo(t)
+	src := &MediaMTX{BaseURL: srv.Playback, Path: "cam"}
 	ctx := context.Background()
 	from, to := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
 
@@ -152,8 +107,7 @@ func TestMediaMTXSource(t *testing.T) {
 		}
 		// The first frame shown is the one MediaMTX recorded at from, in
 		// its first file.
-		files, _ := filepath.Glob(filepath.Join(srv.RecordDir, "cam", "*.mp4"))
-		a := stillAt(t, files[0], efrom.Sub(start), filepath.Join(dir, "source.png"))
+		a := stillAt(t, srv.Files()[0], efrom.Sub(start), filepath.Join(dir, "source.png"))
 		b := stillAt(t, out, 0, filepath.Join(dir, "export.png"))
 		if psnr := fftest.PSNR(t, a, b); !math.IsInf(psnr, 1) {
 			t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
