@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/camdeck/camdeck/library"
 	"github.com/camdeck/camdeck/recorder"
 )
