@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,8 +62,12 @@ func (m *MediaMTX) do(ctx context.Context, endpoint string, q url.Values) (*http
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		// The URL holds no credentials: they go in a header.
-		return nil, fmt.Errorf("library: mediamtx %s: %w", m.Path, err)
+		// Without the URL's query, which repeats the path and times.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("library: mediamtx %s: %s%s: %w", m.Path, m.BaseURL, endpoint, err)
 	}
 	if resp.StatusCode == http.StatusOK {
 		return resp, nil

@@ -64,19 +64,19 @@ const playbackPasswordEnv = "CAMDECK_PLAYBACK_PASSWORD"
 func (l *libraryFlags) remote() (*library.MediaMTX, error) {
 	if l.playback == "" {
 		if l.path != "" {
-			return nil, errors.New("--path needs --playback")
+			return nil, usageErrorf("--path needs --playback")
 		}
 		return nil, nil
 	}
 	if l.path == "" {
-		return nil, errors.New("--playback needs --path, the camera's path name on the server")
+		return nil, usageErrorf("--playback needs --path, the camera's path name on the server")
 	}
 	u, err := url.Parse(l.playback)
 	if err != nil {
-		return nil, errors.New("--playback is not a URL: want http://host:port")
+		return nil, usageErrorf("--playback is not a URL: want http://host:port")
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--playback %s: want http://host:port", strconv.QuoteToGraphic(u.Redacted()))
+		return nil, usageErrorf("--playback %s: want http://host:port", strconv.QuoteToGraphic(u.Redacted()))
 	}
 	m := &library.MediaMTX{Path: l.path}
 	if u.User != nil {
@@ -185,8 +185,11 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	var out []cameraTimeline
 	for _, c := range cams {
 		spans, err := src.Spans(ctx, c, from, to)
-		if err != nil {
+		if err != nil && remote == nil {
 			return fmt.Errorf("%s: %w", c, err)
+		}
+		if err != nil {
+			return err // it names the path
 		}
 		tl := cameraTimeline{Camera: c, Spans: spans}
 		if len(spans) > 0 {
