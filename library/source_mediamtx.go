@@ -20,10 +20,14 @@ const maxRemoteSegment = 16 << 30
 const maxListBody = 64 << 20
 
 // keyMargin is how far before the start of a range a segment is fetched
-// from: /get starting inside a GOP gives the frames of that GOP before
-// the start no duration (MediaMTX v1.15.3 internal/playback, muxerFMP4),
-// so the keyframe at or before the range's start must come after the
-// fetch's start: a margin longer than the cameras' GOPs.
+// from. MediaMTX cuts its /list to the start asked, and /get from inside
+// a GOP gives the frames of that GOP before its start no duration, all at
+// media time 0 (v1.15.3 internal/playback, muxerFMP4): fetched from the
+// range's start itself, they would be shown as its first frame. From
+// earlier, the keyframe at or before the range's start is an ordinary
+// frame when the camera's GOP is shorter than the margin; when it is
+// longer, it is one of those piled at 0, before the range, which the
+// export's edit list hides, so that works too.
 const keyMargin = 10 * time.Second
 
 // MediaMTX is a MediaMTX playback server as a Source: the timeline comes
@@ -38,6 +42,9 @@ type MediaMTX struct {
 	User, Pass string
 	// Client makes the requests. It defaults to one with a 60 s time-out.
 	Client *http.Client
+	// KeyMargin is how far before a range Segments asks the list from
+	// (see keyMargin); zero is keyMargin.
+	KeyMargin time.Duration
 }
 
 type mtxEntry struct {
@@ -99,7 +106,7 @@ func (m *MediaMTX) get(ctx context.Context, endpoint string, q url.Values) ([]by
 // earlier: an export then fetches the keyframe at or before from with
 // its true timing, and not much more.
 func (m *MediaMTX) Segments(ctx context.Context, _ string, from, to time.Time) ([]Segment, error) {
-	q := url.Values{"path": {m.Path}, "start": {from.Add(-keyMargin).Format(time.RFC3339Nano)},
+	q := url.Values{"path": {m.Path}, "start": {from.Add(-m.margin()).Format(time.RFC3339Nano)},
 		"end": {to.Format(time.RFC3339Nano)}}
 	b, err := m.get(ctx, "/list", q)
 	if err == ErrNothingRecorded {
@@ -121,6 +128,13 @@ func (m *MediaMTX) Segments(ctx context.Context, _ string, from, to time.Time) (
 		}
 	}
 	return out, nil
+}
+
+func (m *MediaMTX) margin() time.Duration {
+	if m.KeyMargin > 0 {
+		return m.KeyMargin
+	}
+	return keyMargin
 }
 
 // Spans implements Source: the /list entries, joined where they touch.

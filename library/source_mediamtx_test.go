@@ -113,4 +113,59 @@ func TestMediaMTXSource(t *testing.T) {
 			t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
 		}
 	})
+
+	// A GOP longer than the margin: the fetch starts inside the GOP
+	// that holds from, whose keyframe MediaMTX then gives with the
+	// frames after it no duration, at the fetch's start. The export
+	// starts there, and its edit list hides them.
+	t.Run("export with a GOP longer than the margin", func(t *testing.T) {
+		short := *src
+		short.KeyMargin = 300 * time.Millisecond
+		out := filepath.Join(t.TempDir(), "clip.mp4")
+		efrom, eto := start.Add(2520*time.Millisecond), start.Add(5*time.Second)
+		// The case this is: the fetch starts with frames of no duration.
+		segs, err := short.Segments(ctx, "cam", efrom, eto)
+		if err != nil || len(segs) != 1 {
+			t.Fatalf("segments %v, %v", segs, err)
+		}
+		f, err := short.OpenSegment(ctx, segs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := readFile(f, f.Size(), true)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := fi.video(); len(v.samples) < 2 || !v.samples[0].sync || v.samples[0].dur != 0 {
+			t.Fatalf("/get from %v did not start inside a GOP", segs[0].Start.Sub(start))
+		}
+		if _, err := Export(ctx, &short, "cam", efrom, eto, out, nil); err != nil {
+			t.Fatal(err)
+		}
+		r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
+		if err != nil {
+			t.Fatalf("ffprobe: %v\n%s", err, stderr)
+		}
+		want := eto.Sub(efrom).Seconds()
+		if d := fftest.Seconds(r.Format.Duration); math.Abs(d-want) > frame.Seconds() {
+			t.Errorf("duration %.3f s, want %.3f ± one frame", d, want)
+		}
+		s := r.Streams[0]
+		if st := fftest.Seconds(s.StartTime); math.Abs(st) > frame.Seconds() {
+			t.Errorf("video starts at %.3f s, want 0", st)
+		}
+		if n, wantN := fftest.Seconds(s.NbReadFrames), want*demoFPS; math.Abs(n-wantN) > 1 {
+			t.Errorf("%v frames presented, want %.0f ± 1", n, wantN)
+		}
+		_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
+		if err != nil || strings.TrimSpace(stderr) != "" {
+			t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
+		}
+		a := stillAt(t, srv.Files()[0], efrom.Sub(start), filepath.Join(t.TempDir(), "source.png"))
+		b := stillAt(t, out, 0, filepath.Join(t.TempDir(), "export.png"))
+		if psnr := fftest.PSNR(t, a, b); !math.IsInf(psnr, 1) {
+			t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
+		}
+	})
 }
