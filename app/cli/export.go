@@ -13,7 +13,7 @@ import (
 
 func init() {
 	commands["export"] = command{
-		usage: "--camera NAME --from TIME --to TIME -o OUT.mp4 [--dir DIR]",
+		usage: "(--camera NAME [--dir DIR] | --playback URL --path P) --from TIME --to TIME -o OUT.mp4",
 		help:  "cut a time range out of the recordings into one MP4 (remuxed, starting exactly at --from)",
 		run:   runExport,
 	}
@@ -34,7 +34,11 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if *camera == "" || *fromS == "" || *toS == "" || *out == "" {
+	remote, err := lf.remote()
+	if err != nil {
+		return err
+	}
+	if (*camera == "" && remote == nil) || *fromS == "" || *toS == "" || *out == "" {
 		fs.Usage()
 		return errUsage
 	}
@@ -42,11 +46,21 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := lf.open(ctx)
-	if err != nil {
-		return err
+	var src library.Source
+	name := recorder.SafeName(*camera)
+	if remote != nil {
+		src = remote
+		if *camera == "" {
+			*camera = remote.Path
+		}
+	} else {
+		ix, err := lf.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		src = ix
 	}
-	defer ix.Close()
 
 	var mu sync.Mutex
 	var last time.Duration
@@ -61,7 +75,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "export: %.1f of %.1f MB (%.0f%%), %.1f MB/s\n",
 			float64(p.Done)/1e6, float64(p.Total)/1e6, 100*float64(p.Done)/float64(max(p.Total, 1)), rate)
 	}
-	res, err := library.Export(ctx, ix, recorder.SafeName(*camera), from, to, *out, progress)
+	res, err := library.Export(ctx, src, name, from, to, *out, progress)
 	if errors.Is(err, library.ErrNothingRecorded) {
 		return fmt.Errorf("%s: nothing recorded between %s and %s", *camera, from.Format(time.DateTime), to.Format(time.DateTime))
 	}

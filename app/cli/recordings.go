@@ -6,7 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/camdeck/camdeck/library"
@@ -15,8 +19,8 @@ import (
 
 func init() {
 	commands["recordings"] = command{
-		usage: "[--dir DIR] [--camera NAME] [--from TIME] [--to TIME] [--json]",
-		help:  "list what was recorded: spans and gaps per camera, from the recordings index",
+		usage: "[--dir DIR | --playback URL --path P] [--camera NAME] [--from TIME] [--to TIME] [--json]",
+		help:  "list what was recorded: spans and gaps per camera, from the recordings index or a MediaMTX playback server",
 		run:   runRecordings,
 	}
 }
@@ -36,14 +40,55 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time: use 2006-01-02 15:04:05 or RFC 3339", s)
 }
 
-// libraryFlags are the options of the commands that read the index.
+// libraryFlags are the options of the commands that read the index, or
+// a MediaMTX playback server instead.
 type libraryFlags struct {
-	dir, index string
+	dir, index     string
+	playback, path string
 }
 
 func (l *libraryFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.dir, "dir", "recordings", "recordings folder (as record --out): files are DIR/NAME/*.mp4")
 	fs.StringVar(&l.index, "index", "", "the index database (default $XDG_DATA_HOME/camdeck/index.db)")
+	fs.StringVar(&l.playback, "playback", "", "read the recordings of a MediaMTX playback server instead, e.g. http://host:9996 "+
+		"(user:password@ in it, or the password in $"+playbackPasswordEnv+")")
+	fs.StringVar(&l.path, "path", "", "with --playback: the camera's MediaMTX path name")
+}
+
+// playbackPasswordEnv holds the playback server's password, so that it
+// need not be on the command line.
+const playbackPasswordEnv = "CAMDECK_PLAYBACK_PASSWORD"
+
+// remote is the MediaMTX playback server --playback and --path name, or
+// nil without --playback.
+func (l *libraryFlags) remote() (*library.MediaMTX, error) {
+	if l.playback == "" {
+		if l.path != "" {
+			return nil, usageErrorf("--path needs --playback")
+		}
+		return nil, nil
+	}
+	if l.path == "" {
+		return nil, usageErrorf("--playback needs --path, the camera's path name on the server")
+	}
+	u, err := url.Parse(l.playback)
+	if err != nil {
+		return nil, usageErrorf("--playback is not a URL: want http://host:port")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usageErrorf("--playback %s: want http://host:port", strconv.QuoteToGraphic(u.Redacted()))
+	}
+	m := &library.MediaMTX{Path: l.path}
+	if u.User != nil {
+		m.User = u.User.Username()
+		m.Pass, _ = u.User.Password()
+		u.User = nil
+	}
+	if p := os.Getenv(playbackPasswordEnv); p != "" {
+		m.Pass = p
+	}
+	m.BaseURL = strings.TrimSuffix(u.String(), "/")
+	return m, nil
 }
 
 // open opens the index and brings it in step with the files.
@@ -112,22 +157,39 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := lf.open(ctx)
+	remote, err := lf.remote()
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	cams := []string{recorder.SafeName(*camera)}
-	if *camera == "" {
-		if cams, err = ix.Cameras(ctx); err != nil {
+	var src library.Source
+	var cams []string
+	if remote != nil {
+		// One path of the server: it is the camera.
+		src, cams = remote, []string{*camera}
+		if *camera == "" {
+			cams[0] = remote.Path
+		}
+	} else {
+		ix, err := lf.open(ctx)
+		if err != nil {
 			return err
+		}
+		defer ix.Close()
+		src, cams = ix, []string{recorder.SafeName(*camera)}
+		if *camera == "" {
+			if cams, err = ix.Cameras(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	var out []cameraTimeline
 	for _, c := range cams {
-		spans, err := ix.Spans(ctx, c, from, to)
+		spans, err := src.Spans(ctx, c, from, to)
+		if err != nil && remote == nil {
+			return fmt.Errorf("%s: %w", c, err)
+		}
 		if err != nil {
-			return err
+			return err // it names the path
 		}
 		tl := cameraTimeline{Camera: c, Spans: spans}
 		if len(spans) > 0 {
