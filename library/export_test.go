@@ -75,6 +75,7 @@ func TestExport(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each judges its own file with ffprobe and ffmpeg
 			dir := t.TempDir()
 			out := filepath.Join(dir, "clip.mp4")
 			from, to := start.Add(c.from), start.Add(c.to)
