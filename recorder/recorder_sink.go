@@ -203,7 +203,9 @@ func (r *Recorder) processVideo(u *player.Unit, pts int64) {
 		sync:      u.Key,
 		data:      st.video.payload(u.Data),
 	}, pts-seg.dts0, now, st.clock.Wall(dts))
-	if seg.due(now) || seg.full() {
+	// A keyframe starts a part, so that each GOP begins a fragment that
+	// an sidx reference can point at (see sidxEntries).
+	if seg.due(now) || seg.full() || (u.Key && len(seg.pendingV) > 0) {
 		if err := seg.flush(); err != nil {
 			r.writeFailed(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), pathError(err)), now)
 			return

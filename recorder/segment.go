@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -77,6 +78,9 @@ type segment struct {
 	size       int64 // bytes written and kept
 	initSize   int
 	tfra       []tfraEntry // the parts with a keyframe, for the mfra
+	sidxAt     int64       // offset of the free box reserved for the sidx
+	sidxSize   int         // its size
+	frags      []sidxFrag  // the parts, for the sidx
 	buf        []byte
 }
 
@@ -95,6 +99,10 @@ func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment,
 		return nil, err
 	}
 	s.initSize = len(initBytes)
+	// Room for the sidx that finish writes; a file that never finishes
+	// keeps the free box, which players skip.
+	s.sidxAt, s.sidxSize = int64(len(initBytes)), sidxReserve()
+	initBytes = appendFree(initBytes, s.sidxSize)
 	if err := s.write(initBytes); err != nil {
 		s.f.Close()
 		os.Remove(path)
@@ -203,6 +211,14 @@ func (s *segment) flush() error {
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
+	frag := sidxFrag{size: int64(len(s.buf)), video: len(s.pendingV) > 0}
+	if frag.video {
+		frag.sap, frag.ept = s.pendingV[0].sync, math.MaxInt64
+		for _, smp := range s.pendingV {
+			frag.ept = min(frag.ept, smp.dts+int64(smp.ptsOffset)-s.video.mediaTime)
+		}
+	}
+	s.frags = append(s.frags, frag)
 	for i, smp := range s.pendingV {
 		if smp.sync { // the moof follows the 32-byte prft
 			// On the presentation timeline, after the edit list, as
@@ -238,6 +254,7 @@ func (s *segment) abandon() {
 		return
 	}
 	s.closed = true
+	s.writeSidx()
 	_ = s.writeDurations()
 	_ = s.f.Sync()
 	_ = s.f.Close()
@@ -260,6 +277,7 @@ func (s *segment) finish(lastDuration int64) error {
 		// a failed one off), so a full disk here costs nothing.
 		_ = s.write(appendMfra(s.buf[:0], s.video.id, s.tfra))
 	}
+	s.writeSidx()
 	s.closed = true
 	err := s.writeDurations()
 	if err == nil {
@@ -269,6 +287,18 @@ func (s *segment) finish(lastDuration int64) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeSidx overwrites the reserved free box with the segment index, so
+// that ffmpeg (which ignores the mfra unless told) and DASH-style readers
+// seek without reading every moof. Only an aid too: the bytes it replaces
+// are already on disk, and a file without it plays.
+func (s *segment) writeSidx() {
+	end := max(s.writtenV-s.video.mediaTime, 0)
+	b := marshalSidx(s.video.id, s.video.timescale, sidxEntries(s.frags, end, sidxRefs), s.sidxSize)
+	if b != nil {
+		_, _ = s.f.WriteAt(b, s.sidxAt)
+	}
 }
 
 func (s *segment) writeDurations() error {

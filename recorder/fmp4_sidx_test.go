@@ -1,0 +1,261 @@
+package recorder
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/camdeck/camdeck/internal/fftest"
+)
+
+// sidxRead is a segment index read back with plain byte slicing.
+type sidxRead struct {
+	at, size    int64 // the box's place in the file
+	version     byte
+	refID       uint32
+	timescale   uint32
+	ept         uint64
+	firstOffset uint64
+	sizes       []int64
+	durations   []int64
+	saps        []bool
+}
+
+// readSidx finds the sidx among the file's top-level boxes and the
+// offsets of the boxes, and checks the layout around it: ftyp, moov,
+// sidx, then the filler free box that first_offset skips.
+func readSidx(t *testing.T, b []byte) (sidxRead, []mp4Box, []int64) {
+	t.Helper()
+	top, err := readBoxes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var offs []int64
+	var off int64
+	for _, bx := range top {
+		offs = append(offs, off)
+		off += int64(len(bx.body)) + 8
+	}
+	if len(top) < 4 || top[0].typ != "ftyp" || top[1].typ != "moov" || top[2].typ != "sidx" || top[3].typ != "free" {
+		var types []string
+		for _, bx := range top[:min(len(top), 5)] {
+			types = append(types, bx.typ)
+		}
+		t.Fatalf("the file starts with %v, want ftyp, moov, sidx, free", types)
+	}
+	be := binary.BigEndian
+	p := top[2].body
+	s := sidxRead{at: offs[2], size: int64(len(p)) + 8, version: p[0]}
+	if s.version != 1 {
+		t.Fatalf("sidx version %d, want 1", s.version)
+	}
+	s.refID, s.timescale = be.Uint32(p[4:]), be.Uint32(p[8:])
+	s.ept, s.firstOffset = be.Uint64(p[12:]), be.Uint64(p[20:])
+	n := int(be.Uint16(p[30:]))
+	if len(p) != 32+12*n {
+		t.Fatalf("sidx of %d bytes for %d references", len(p)+8, n)
+	}
+	for i := range n {
+		r := p[32+12*i:]
+		if r[0]&0x80 != 0 {
+			t.Fatalf("reference %d points at an sidx, want media", i)
+		}
+		s.sizes = append(s.sizes, int64(be.Uint32(r)&0x7fffffff))
+		s.durations = append(s.durations, int64(be.Uint32(r[4:])))
+		sap := be.Uint32(r[8:])
+		s.saps = append(s.saps, sap>>31 == 1 && (sap>>28)&7 == 1 && sap&0x0fffffff == 0)
+	}
+	return s, top, offs
+}
+
+// checkSidx checks a finished file's index against its parts: the
+// references run from the first part to the mfra without a gap, each
+// starts a part with a keyframe first, and their durations add up to the
+// video track's duration. It returns the index.
+func checkSidx(t *testing.T, file string) sidxRead {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, top, offs := readSidx(t, b)
+	tracks, _, _, _, _, err := readMoov(b[offs[1] : offs[1]+int64(len(top[1].body))+8])
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := tracks[s.refID]
+	if v == nil || !v.video || s.timescale != v.timescale {
+		t.Fatalf("sidx for track %d at timescale %d, not the video track", s.refID, s.timescale)
+	}
+	anchor := s.at + s.size
+	if first := anchor + int64(s.firstOffset); first != offs[4] {
+		t.Fatalf("first_offset leads to %d, the first part is at %d", first, offs[4])
+	}
+	if offs[3]+int64(len(top[3].body))+8 != offs[4] {
+		t.Fatal("the filler free box does not end at the first part")
+	}
+	mfra := offs[len(top)-1]
+	if top[len(top)-1].typ != "mfra" {
+		t.Fatalf("the file ends with %q, want the mfra", top[len(top)-1].typ)
+	}
+	// Each reference starts at a part (its prft) whose first video sample
+	// is a keyframe.
+	starts := map[int64]int{}
+	for i, o := range offs {
+		starts[o] = i
+	}
+	at := offs[4]
+	var sum, dur int64
+	for i, size := range s.sizes {
+		k, ok := starts[at]
+		if !ok || top[k].typ != "prft" || top[k+1].typ != "moof" {
+			t.Fatalf("reference %d starts at %d, not at a part", i, at)
+		}
+		if !s.saps[i] {
+			t.Errorf("reference %d does not say it starts with a SAP of type 1", i)
+		}
+		at += size
+		sum += size
+		dur += s.durations[i]
+	}
+	if sum != mfra-offs[4] {
+		t.Errorf("references hold %d bytes, the parts %d", sum, mfra-offs[4])
+	}
+	if s.ept != 0 || dur != int64(v.mdhd.DurationV1) {
+		t.Errorf("references from %d for %d ticks, the track lasts %d", s.ept, dur, v.mdhd.DurationV1)
+	}
+	// ffmpeg reads the file (with the index) without a complaint, and
+	// ffprobe finds nothing to warn about.
+	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-"); err != nil || stderr != "" {
+		t.Errorf("ffmpeg decoding: %v %s", err, stderr)
+	}
+	if _, stderr, err := fftest.Probe(t, time.Minute, "-v", "warning", "-show_streams", file); err != nil || stderr != "" {
+		t.Errorf("ffprobe: %v %s", err, stderr)
+	}
+	return s
+}
+
+// TestFinishedSegmentSidx: a finished segment of 10 s with a keyframe
+// every 2 s carries an sidx after its moov with one reference per GOP
+// (parts are cut before each keyframe), and ffmpeg seeking into it lands
+// on the right frame without decoding errors, also when the parts'
+// timing falls mid-GOP. It failed before: the file had no sidx, and
+// (with the sidx but without cutting parts at keyframes) the mid-GOP case
+// had one reference for the whole file.
+func TestFinishedSegmentSidx(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		late func(i int) time.Duration
+	}{
+		{"parts on keyframes", nil},
+		// Frames from the tenth on arrive 200 ms late, so the one-second
+		// parts fall mid-GOP.
+		{"parts mid-GOP", func(i int) time.Duration { return time.Duration(min(i, 10)/10) * 200 * time.Millisecond }},
+	} {
+		t.Run(c.name, func(t *testing.T) { testFinishedSegmentSidx(t, c.late) })
+	}
+}
+
+func testFinishedSegmentSidx(t *testing.T, late func(int) time.Duration) {
+	rec := &Recorder{manual: true}
+	s := newSynth(t, rec)
+	s.late = late
+	s.feed(10 * 25)
+	rec.Close()
+	files := s.files()
+	if len(files) != 1 {
+		t.Fatalf("files %v, want one", files)
+	}
+	idx := checkSidx(t, files[0])
+	if len(idx.sizes) != 5 {
+		t.Errorf("%d references, want one per GOP: 5", len(idx.sizes))
+	}
+	for _, d := range idx.durations {
+		if d != 2*90000 {
+			t.Errorf("reference durations %v, want 2 s each", idx.durations)
+			break
+		}
+	}
+	// Seeking (which loads only the part the index points at) starts
+	// decoding at the keyframe before the target, and ffmpeg decodes from
+	// there without a complaint. (ffmpeg compares the references' times,
+	// which are presentation times, with the target less the decode delay,
+	// 60 ms here: a target that close after a keyframe starts a GOP early,
+	// still correctly.)
+	for _, c := range []struct{ at, key float64 }{{3.5, 2}, {6.1, 6}, {9.9, 8}, {0.5, 0}} {
+		r, stderr, err := fftest.Probe(t, time.Minute, "-read_intervals", fmt.Sprintf("%g%%+#1", c.at),
+			"-select_streams", "v", "-show_frames", files[0])
+		if err != nil || stderr != "" || len(r.Frames) != 1 {
+			t.Fatalf("ffprobe seeking to %g: %v %s", c.at, err, stderr)
+		}
+		if got := fftest.Seconds(r.Frames[0].PTSTime); math.Abs(got-c.key) > 0.001 || r.Frames[0].KeyFrame != 1 {
+			t.Errorf("seeking to %g s starts at %g s (key %d), want the keyframe at %g s", c.at, got, r.Frames[0].KeyFrame, c.key)
+		}
+		ss := fmt.Sprint(c.at)
+		if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-ss", ss, "-i", files[0],
+			"-frames:v", "1", "-f", "null", "-"); err != nil || stderr != "" {
+			t.Errorf("ffmpeg seeking to %s: %v %s", ss, err, stderr)
+		}
+	}
+}
+
+// TestSidxGroupsGOPs: with room for fewer references than GOPs,
+// consecutive GOPs share a reference and the index still covers every
+// part and the whole duration. It failed before: no sidx.
+func TestSidxGroupsGOPs(t *testing.T) {
+	old := sidxRefs
+	sidxRefs = 2
+	t.Cleanup(func() { sidxRefs = old })
+	rec := &Recorder{manual: true}
+	s := newSynth(t, rec)
+	s.feed(10 * 25)
+	rec.Close()
+	idx := checkSidx(t, s.files()[0])
+	if len(idx.sizes) != 2 || idx.durations[0] != 6*90000 || idx.durations[1] != 4*90000 {
+		t.Errorf("references of %v ticks, want 3 GOPs and 2 GOPs", idx.durations)
+	}
+}
+
+// TestKilledSegmentKeepsFree: a file whose recorder never finished it
+// (copied while it is being written, as a kill leaves it) holds the free
+// box reserved for the index, and ffmpeg decodes it without a complaint,
+// before and after Repair.
+func TestKilledSegmentKeepsFree(t *testing.T) {
+	rec := &Recorder{manual: true}
+	s := newSynth(t, rec)
+	s.feed(6 * 25)
+	b, err := os.ReadFile(s.files()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "cam", "cam_killed.mp4")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	top, err := readBoxes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) < 4 || top[2].typ != "free" || len(top[2].body)+8 != sidxReserve() || top[3].typ != "prft" {
+		t.Fatalf("an unfinished file's boxes after the moov are not the reservation and a part")
+	}
+	decode := func() {
+		t.Helper()
+		if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-"); err != nil || stderr != "" {
+			t.Errorf("ffmpeg decoding: %v %s", err, stderr)
+		}
+	}
+	decode()
+	if r, err := Repair(dir); err != nil || len(r) != 1 {
+		t.Fatalf("repair: %v %v", r, err)
+	}
+	decode()
+}
