@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/gstserver"
 )
 
 // sidxRead is a segment index read back with plain byte slicing.
@@ -258,4 +259,25 @@ func TestKilledSegmentKeepsFree(t *testing.T) {
 		t.Fatalf("repair: %v %v", r, err)
 	}
 	decode()
+}
+
+// TestSidxWithAudio: a recording of H.264 and AAC from GStreamer's RTSP
+// server indexes its video; the audio parts are inside the references,
+// and ffmpeg seeks into it and decodes both tracks without a complaint.
+func TestSidxWithAudio(t *testing.T) {
+	t.Parallel()
+	clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"),
+		"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=30",
+		"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=30",
+		"-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-g", "50",
+		"-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k")
+	file := recordURL(t, gstserver.StartWith(t, clip, "h264", true), 9*time.Second)
+	idx := checkSidx(t, file)
+	if len(idx.sizes) < 3 {
+		t.Errorf("%d references for 9 s with a keyframe every 2 s", len(idx.sizes))
+	}
+	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-ss", "5", "-i", file,
+		"-t", "2", "-f", "null", "-"); err != nil || stderr != "" {
+		t.Errorf("ffmpeg seeking to 5 s: %v %s", err, stderr)
+	}
 }
