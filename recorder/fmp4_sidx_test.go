@@ -26,10 +26,10 @@ type sidxRead struct {
 	saps        []bool
 }
 
-// readSidx finds the sidx among the file's top-level boxes and the
-// offsets of the boxes, and checks the layout around it: ftyp, moov,
-// sidx, then the filler free box that first_offset skips.
-func readSidx(t *testing.T, b []byte) (sidxRead, []mp4Box, []int64) {
+// readSidx reads the segment indexes after the moov and the offsets of
+// the file's top-level boxes, and checks the layout: ftyp, moov, one sidx
+// or more, then the filler free box, then the first part.
+func readSidx(t *testing.T, b []byte) ([]sidxRead, []mp4Box, []int64) {
 	t.Helper()
 	top, err := readBoxes(b)
 	if err != nil {
@@ -41,103 +41,114 @@ func readSidx(t *testing.T, b []byte) (sidxRead, []mp4Box, []int64) {
 		offs = append(offs, off)
 		off += int64(len(bx.body)) + 8
 	}
-	if len(top) < 4 || top[0].typ != "ftyp" || top[1].typ != "moov" || top[2].typ != "sidx" || top[3].typ != "free" {
+	k := 2
+	for k < len(top) && top[k].typ == "sidx" {
+		k++
+	}
+	if len(top) < k+2 || top[0].typ != "ftyp" || top[1].typ != "moov" || k == 2 || top[k].typ != "free" {
 		var types []string
-		for _, bx := range top[:min(len(top), 5)] {
+		for _, bx := range top[:min(len(top), 6)] {
 			types = append(types, bx.typ)
 		}
 		t.Fatalf("the file starts with %v, want ftyp, moov, sidx, free", types)
 	}
 	be := binary.BigEndian
-	p := top[2].body
-	s := sidxRead{at: offs[2], size: int64(len(p)) + 8, version: p[0]}
-	if s.version != 1 {
-		t.Fatalf("sidx version %d, want 1", s.version)
-	}
-	s.refID, s.timescale = be.Uint32(p[4:]), be.Uint32(p[8:])
-	s.ept, s.firstOffset = be.Uint64(p[12:]), be.Uint64(p[20:])
-	n := int(be.Uint16(p[30:]))
-	if len(p) != 32+12*n {
-		t.Fatalf("sidx of %d bytes for %d references", len(p)+8, n)
-	}
-	for i := range n {
-		r := p[32+12*i:]
-		if r[0]&0x80 != 0 {
-			t.Fatalf("reference %d points at an sidx, want media", i)
+	var out []sidxRead
+	for i := 2; i < k; i++ {
+		p := top[i].body
+		s := sidxRead{at: offs[i], size: int64(len(p)) + 8, version: p[0]}
+		if s.version != 1 {
+			t.Fatalf("sidx version %d, want 1", s.version)
 		}
-		s.sizes = append(s.sizes, int64(be.Uint32(r)&0x7fffffff))
-		s.durations = append(s.durations, int64(be.Uint32(r[4:])))
-		sap := be.Uint32(r[8:])
-		s.saps = append(s.saps, sap>>31 == 1 && (sap>>28)&7 == 1 && sap&0x0fffffff == 0)
+		s.refID, s.timescale = be.Uint32(p[4:]), be.Uint32(p[8:])
+		s.ept, s.firstOffset = be.Uint64(p[12:]), be.Uint64(p[20:])
+		n := int(be.Uint16(p[30:]))
+		if len(p) != 32+12*n {
+			t.Fatalf("sidx of %d bytes for %d references", len(p)+8, n)
+		}
+		for i := range n {
+			r := p[32+12*i:]
+			if r[0]&0x80 != 0 {
+				t.Fatalf("reference %d points at an sidx, want media", i)
+			}
+			s.sizes = append(s.sizes, int64(be.Uint32(r)&0x7fffffff))
+			s.durations = append(s.durations, int64(be.Uint32(r[4:])))
+			sap := be.Uint32(r[8:])
+			s.saps = append(s.saps, sap>>31 == 1 && (sap>>28)&7 == 1 && sap&0x0fffffff == 0)
+		}
+		out = append(out, s)
 	}
-	return s, top, offs
+	return out, top, offs
 }
 
-// checkSidx checks a finished file's index against its parts: the
-// references run from the first part to the mfra without a gap, each
-// starts a part with a keyframe first, and their durations add up to the
-// video track's duration. It returns the index.
+// checkSidx checks a finished file's indexes against its parts: one per
+// track, the video's first; each one's references run from the first part
+// to the mfra without a gap, start at a part, the video's at a part with
+// a keyframe first, and their durations add up to the track's duration.
+// ffmpeg and ffprobe read the file without a complaint. It returns the
+// video's index.
 func checkSidx(t *testing.T, file string) sidxRead {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, top, offs := readSidx(t, b)
+	idxs, top, offs := readSidx(t, b)
 	tracks, _, _, _, _, err := readMoov(b[offs[1] : offs[1]+int64(len(top[1].body))+8])
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := tracks[s.refID]
-	if v == nil || !v.video || s.timescale != v.timescale {
-		t.Fatalf("sidx for track %d at timescale %d, not the video track", s.refID, s.timescale)
+	if len(idxs) != len(tracks) {
+		t.Fatalf("%d indexes for %d tracks", len(idxs), len(tracks))
 	}
-	anchor := s.at + s.size
-	if first := anchor + int64(s.firstOffset); first != offs[4] {
-		t.Fatalf("first_offset leads to %d, the first part is at %d", first, offs[4])
-	}
-	if offs[3]+int64(len(top[3].body))+8 != offs[4] {
+	first := 2 + len(idxs) + 1 // the first part, after the filler
+	if offs[first-1]+int64(len(top[first-1].body))+8 != offs[first] {
 		t.Fatal("the filler free box does not end at the first part")
 	}
 	mfra := offs[len(top)-1]
 	if top[len(top)-1].typ != "mfra" {
 		t.Fatalf("the file ends with %q, want the mfra", top[len(top)-1].typ)
 	}
-	// Each reference starts at a part (its prft) whose first video sample
-	// is a keyframe.
 	starts := map[int64]int{}
 	for i, o := range offs {
 		starts[o] = i
 	}
-	at := offs[4]
-	var sum, dur int64
-	for i, size := range s.sizes {
-		k, ok := starts[at]
-		if !ok || top[k].typ != "prft" || top[k+1].typ != "moof" {
-			t.Fatalf("reference %d starts at %d, not at a part", i, at)
+	for n, s := range idxs {
+		tr := tracks[s.refID]
+		if tr == nil || s.timescale != tr.timescale || tr.video != (n == 0) {
+			t.Fatalf("index %d for track %d at timescale %d, want the video's first, then the audio's", n, s.refID, s.timescale)
 		}
-		if !s.saps[i] {
-			t.Errorf("reference %d does not say it starts with a SAP of type 1", i)
+		if at := s.at + s.size + int64(s.firstOffset); at != offs[first] {
+			t.Fatalf("index %d: first_offset leads to %d, the first part is at %d", n, at, offs[first])
 		}
-		at += size
-		sum += size
-		dur += s.durations[i]
+		at := offs[first]
+		var sum, dur int64
+		for i, size := range s.sizes {
+			k, ok := starts[at]
+			if !ok || top[k].typ != "prft" || top[k+1].typ != "moof" {
+				t.Fatalf("index %d: reference %d starts at %d, not at a part", n, i, at)
+			}
+			if !s.saps[i] {
+				t.Errorf("index %d: reference %d does not say it starts with a SAP of type 1", n, i)
+			}
+			at += size
+			sum += size
+			dur += s.durations[i]
+		}
+		if sum != mfra-offs[first] {
+			t.Errorf("index %d: references hold %d bytes, the parts %d", n, sum, mfra-offs[first])
+		}
+		if int64(s.ept)+dur != int64(tr.mdhd.DurationV1) || (tr.video && s.ept != 0) {
+			t.Errorf("index %d: references from %d for %d ticks, the track lasts %d", n, s.ept, dur, tr.mdhd.DurationV1)
+		}
 	}
-	if sum != mfra-offs[4] {
-		t.Errorf("references hold %d bytes, the parts %d", sum, mfra-offs[4])
-	}
-	if s.ept != 0 || dur != int64(v.mdhd.DurationV1) {
-		t.Errorf("references from %d for %d ticks, the track lasts %d", s.ept, dur, v.mdhd.DurationV1)
-	}
-	// ffmpeg reads the file (with the index) without a complaint, and
-	// ffprobe finds nothing to warn about.
 	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-"); err != nil || stderr != "" {
 		t.Errorf("ffmpeg decoding: %v %s", err, stderr)
 	}
 	if _, stderr, err := fftest.Probe(t, time.Minute, "-v", "warning", "-show_streams", file); err != nil || stderr != "" {
 		t.Errorf("ffprobe: %v %s", err, stderr)
 	}
-	return s
+	return idxs[0]
 }
 
 // TestFinishedSegmentSidx: a finished segment of 10 s with a keyframe

@@ -211,7 +211,10 @@ func (s *segment) flush() error {
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
-	frag := sidxFrag{size: int64(len(s.buf)), video: len(s.pendingV) > 0}
+	frag := sidxFrag{size: int64(len(s.buf)), video: len(s.pendingV) > 0, audio: s.writtenA}
+	if len(s.pendingA) > 0 {
+		frag.audio = s.pendingA[0].dts
+	}
 	if frag.video {
 		frag.sap, frag.ept = s.pendingV[0].sync, math.MaxInt64
 		for _, smp := range s.pendingV {
@@ -294,9 +297,15 @@ func (s *segment) finish(lastDuration int64) error {
 // seek without reading every moof. Only an aid too: the bytes it replaces
 // are already on disk, and a file without it plays.
 func (s *segment) writeSidx() {
-	end := max(s.writtenV-s.video.mediaTime, 0)
-	b := marshalSidx(s.video.id, s.video.timescale, sidxEntries(s.frags, end, sidxRefs), s.sidxSize)
-	if b != nil {
+	runs := sidxRuns(s.frags, sidxRefs)
+	v := sidxTrack(runs, func(r sidxRun) int64 { return r.ept }, max(s.writtenV-s.video.mediaTime, 0), false)
+	var a []sidxEntry
+	var aID, aScale uint32
+	if s.audio != nil {
+		a = sidxTrack(runs, func(r sidxRun) int64 { return r.audio - s.audio.mediaTime }, s.writtenA-s.audio.mediaTime, true)
+		aID, aScale = s.audio.id, s.audio.timescale
+	}
+	if b := marshalSidxes(s.sidxSize, v, a, s.video.id, s.video.timescale, aID, aScale); b != nil {
 		_, _ = s.f.WriteAt(b, s.sidxAt)
 	}
 }
