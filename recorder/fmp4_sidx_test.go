@@ -9,8 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+
+	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/gstserver"
+	"github.com/camdeck/camdeck/player"
 )
 
 // sidxRead is a segment index read back with plain byte slicing.
@@ -273,8 +277,10 @@ func TestKilledSegmentKeepsFree(t *testing.T) {
 }
 
 // TestSidxWithAudio: a recording of H.264 and AAC from GStreamer's RTSP
-// server indexes its video; the audio parts are inside the references,
-// and ffmpeg seeks into it and decodes both tracks without a complaint.
+// server has an index per track over the same parts; ffmpeg seeking into
+// it starts at the keyframe before the target and decodes both tracks
+// without a complaint. Without the audio's own index or with the audio at
+// the keyframe's time in the part before it, it started a GOP early.
 func TestSidxWithAudio(t *testing.T) {
 	t.Parallel()
 	clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"),
@@ -287,8 +293,102 @@ func TestSidxWithAudio(t *testing.T) {
 	if len(idx.sizes) < 3 {
 		t.Errorf("%d references for 9 s with a keyframe every 2 s", len(idx.sizes))
 	}
-	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-ss", "5", "-i", file,
-		"-t", "2", "-f", "null", "-"); err != nil || stderr != "" {
-		t.Errorf("ffmpeg seeking to 5 s: %v %s", err, stderr)
+	checkSeekAV(t, file)
+}
+
+// checkSeekAV seeks half a second past a file's third keyframe: ffmpeg
+// starts reading at that keyframe and decodes both tracks cleanly.
+func checkSeekAV(t *testing.T, file string) {
+	t.Helper()
+	// Seeking half a second past the third keyframe starts reading at it,
+	// both tracks (ffmpeg seeks the audio to the keyframe's time, and
+	// when that audio was in the part before, it loaded that part and
+	// started the video a GOP early).
+	var keys []float64
+	all, stderr, err := fftest.Probe(t, time.Minute, "-select_streams", "v", "-show_packets", file)
+	if err != nil {
+		t.Fatalf("ffprobe: %v %s", err, stderr)
 	}
+	for _, p := range all.Packets {
+		if len(p.Flags) > 0 && p.Flags[0] == 'K' {
+			keys = append(keys, fftest.Seconds(p.PTSTime))
+		}
+	}
+	if len(keys) < 4 {
+		t.Fatalf("keyframes at %v, want 4 or more", keys)
+	}
+	at := keys[2] + 0.5
+	r, stderr, err := fftest.Probe(t, time.Minute, "-read_intervals", fmt.Sprintf("%g%%+#2", at),
+		"-select_streams", "v", "-show_packets", file)
+	if err != nil || stderr != "" || len(r.Packets) == 0 {
+		t.Fatalf("ffprobe seeking to %g: %v %s", at, err, stderr)
+	}
+	if got := fftest.Seconds(r.Packets[0].PTSTime); math.Abs(got-keys[2]) > 0.001 {
+		t.Errorf("seeking to %.3f s starts at %.3f s, want the keyframe at %.3f s", at, got, keys[2])
+	}
+	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-ss", fmt.Sprint(at), "-i", file,
+		"-t", "2", "-f", "null", "-"); err != nil || stderr != "" {
+		t.Errorf("ffmpeg seeking to %g s: %v %s", at, err, stderr)
+	}
+}
+
+// feedAV records seconds of the demo clip with AAC audio (a sine encoded
+// by ffmpeg) through a manual recorder, frames and audio interleaved as
+// they would arrive, and returns the file.
+func feedAV(t *testing.T, seconds int) string {
+	t.Helper()
+	aac := filepath.Join(t.TempDir(), "a.aac")
+	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+		"sine=frequency=440:sample_rate=48000:duration=10", "-c:a", "aac", "-b:a", "96k", "-f", "adts", aac); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, stderr)
+	}
+	raw, err := os.ReadFile(aac)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aus mpeg4audio.ADTSPackets
+	if err := aus.Unmarshal(raw); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := (&mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: 48000, ChannelCount: 1}).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clip, err := democam.DefaultClip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vt := &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
+		Width: clip.Width, Height: clip.Height, FPS: clip.FPS()}
+	at := &player.Track{Codec: player.CodecAAC, ClockRate: 48000, SampleRate: 48000, Channels: 1, AACConfig: cfg}
+	rec := &Recorder{manual: true, Dir: t.TempDir(), Camera: "cam"}
+	rec.OnStream([]*player.Track{vt, at})
+	t0, k := time.Now(), 0
+	for i := range seconds * 25 {
+		fr := &clip.Frames[i%len(clip.Frames)]
+		pts := fr.PTS + int64(i/len(clip.Frames))*clip.Duration
+		rec.OnUnit(&player.Unit{Track: vt, Data: fr.NALUs, PTS: pts, Arrival: t0.Add(time.Duration(i) * time.Second / 25), Key: fr.Key})
+		for ; int64(k)*1024*25 <= int64(i)*48000; k++ {
+			rec.OnUnit(&player.Unit{Track: at, Data: [][]byte{aus[k%len(aus)].AU}, PTS: int64(k) * 1024,
+				Arrival: t0.Add(time.Duration(k) * 1024 * time.Second / 48000)})
+		}
+	}
+	rec.Close()
+	m, _ := filepath.Glob(filepath.Join(rec.Dir, "cam", "*.mp4"))
+	if len(m) != 1 {
+		t.Fatalf("files %v, want one", m)
+	}
+	return m[0]
+}
+
+// TestSidxAudioSeek: a recording with audio fed as it arrives (the audio
+// up to a keyframe's arrival pending when the keyframe cuts the part) has
+// an index per track, and ffmpeg seeking into it starts at the keyframe
+// before the target. It failed before the audio from the keyframe's
+// decode time moved to the keyframe's part: ffmpeg loaded the part
+// before for the audio and started a GOP early.
+func TestSidxAudioSeek(t *testing.T) {
+	file := feedAV(t, 12)
+	checkSidx(t, file)
+	checkSeekAV(t, file)
 }

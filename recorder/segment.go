@@ -245,6 +245,43 @@ func (s *segment) flush() error {
 	return nil
 }
 
+// flushBeforeKey writes the pending samples as a part ending before the
+// held keyframe, leaving for the keyframe's part the audio from the
+// keyframe's decode time on (keyDTS, in file time): ffmpeg seeks the
+// audio to the keyframe's decode time after seeking the video, and
+// finding that audio in the keyframe's own part keeps it from loading
+// the part before (which, in ffmpeg 5.1, moves the video back a GOP).
+func (s *segment) flushBeforeKey(keyDTS int64) error {
+	if s.audio == nil || len(s.pendingA) == 0 {
+		return s.flush()
+	}
+	cut := (keyDTS - s.video.mediaTime) * int64(s.audio.timescale) / int64(s.video.timescale)
+	n := len(s.pendingA)
+	for n > 0 && s.pendingA[n-1].dts+int64(s.pendingA[n-1].duration) > cut {
+		n--
+	}
+	rest := append([]*sample(nil), s.pendingA[n:]...)
+	end := s.pendingEnd
+	if len(rest) > 0 {
+		s.pendingA = s.pendingA[:n]
+		s.pendingEnd = rest[0].dts
+		for _, smp := range rest {
+			s.pendingSize -= len(smp.data)
+		}
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		s.pendingA = append(s.pendingA, rest...)
+		s.pendingEnd = end
+		for _, smp := range rest {
+			s.pendingSize += len(smp.data)
+		}
+	}
+	return nil
+}
+
 // duration is the presented length of what is in the file.
 func (s *segment) duration() time.Duration {
 	return time.Duration(max(s.writtenV-s.video.mediaTime, 0)) * time.Second / time.Duration(s.video.timescale)
