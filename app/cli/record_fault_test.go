@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camdeck/camdeck/internal/badpath"
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
@@ -17,30 +18,15 @@ import (
 // saying why and exit status 1, at once.
 func TestRecordUncreatableName(t *testing.T) {
 	srv := demo(t, &democam.Server{})
-	cases := []struct {
-		name, camera, want string
-		out                func(t *testing.T) string
-	}{
-		{"folder is a file", "cam", "not a directory", func(t *testing.T) string {
-			p := filepath.Join(t.TempDir(), "not-a-dir")
-			if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}},
-		{"name too long", strings.Repeat("c", 250), "file name too long", func(t *testing.T) string {
-			return t.TempDir()
-		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+	for _, c := range badpath.Cases {
+		t.Run(c.Name, func(t *testing.T) {
 			type result struct {
 				code           int
 				stdout, stderr string
 			}
 			done := make(chan result, 1)
 			go func() {
-				code, o, e := run("record", "--duration", "3s", "--out", c.out(t), c.camera+"="+srv.URL())
+				code, o, e := run("record", "--duration", "3s", "--out", c.Dir(t), c.Camera+"="+srv.URL())
 				done <- result{code, o, e}
 			}()
 			var r result
@@ -51,8 +37,8 @@ func TestRecordUncreatableName(t *testing.T) {
 			}
 			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 			if r.code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "creating ") ||
-				!strings.HasSuffix(lines[0], ": "+c.want) {
-				t.Fatalf("exit %d, stderr %q: want 1 and one line 'creating ...: %s'", r.code, r.stderr, c.want)
+				!strings.HasSuffix(lines[0], ": "+c.Want) {
+				t.Fatalf("exit %d, stderr %q: want 1 and one line 'creating ...: %s'", r.code, r.stderr, c.Want)
 			}
 			if r.stdout != "" {
 				t.Fatalf("stdout %q: no file was recorded", r.stdout)
