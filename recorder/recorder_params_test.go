@@ -7,6 +7,7 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
 
+	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -74,5 +75,5 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 	if pk := probePackets(t, file); len(pk) != frames-key {
 		t.Fatalf("%d frames in the file, want %d: from the keyframe after joining to the end", len(pk), frames-key)
 	}
-	decodesClean(t, file)
+	fftest.DecodesClean(t, file)
 }

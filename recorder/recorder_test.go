@@ -104,24 +104,6 @@ func probePackets(t *testing.T, file string) []fftest.Packet {
 	return r.Packets
 }
 
-func probeDuration(t *testing.T, file string) float64 {
-	t.Helper()
-	r, stderr, err := fftest.Probe(t, 30*time.Second, "-show_format", file)
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
-	}
-	return fftest.Seconds(r.Format.Duration)
-}
-
-// decodesClean runs FFmpeg's decoder over a file: it must print nothing.
-func decodesClean(t *testing.T, file string) {
-	t.Helper()
-	_, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-")
-	if err != nil || strings.TrimSpace(stderr) != "" {
-		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
-	}
-}
-
 // TestRecordTimestamps records the demo camera (B-frames) for 10 s and
 // checks the file with ffprobe and with an independent box reader.
 func TestRecordTimestamps(t *testing.T) {
@@ -167,10 +149,10 @@ func TestRecordTimestamps(t *testing.T) {
 			t.Fatalf("sample %d: PTS %d from stts/ctts/elst, %d from ffprobe", i, samples[i].pts, *p.PTS)
 		}
 	}
-	if d := probeDuration(t, file); math.Abs(d-10) > 0.1 {
+	if d := fftest.Duration(t, file); math.Abs(d-10) > 0.1 {
 		t.Fatalf("duration %.3f s, want 10", d)
 	}
-	decodesClean(t, file)
+	fftest.DecodesClean(t, file)
 }
 
 // TestRecordSegments splits 13 s into 4 s files: no frame lost or
@@ -207,8 +189,8 @@ func TestRecordSegments(t *testing.T) {
 				t.Fatalf("%s starts %.3f s after the previous file ends, want at most a frame", f, gap)
 			}
 		}
-		prevEnd = start + probeDuration(t, f)
-		decodesClean(t, f)
+		prevEnd = start + fftest.Duration(t, f)
+		fftest.DecodesClean(t, f)
 	}
 	if total != sent {
 		t.Fatalf("%d frames in the files, %d sent", total, sent)
@@ -231,7 +213,7 @@ func TestRecordReconnect(t *testing.T) {
 	// the 9 s, they do not overlap, and what they hold fits in the span.
 	var total, first, prevEnd float64
 	for i, f := range files {
-		d := probeDuration(t, f)
+		d := fftest.Duration(t, f)
 		if d <= 0 {
 			t.Fatalf("%s lasts %.2f s", f, d)
 		}
@@ -239,7 +221,7 @@ func TestRecordReconnect(t *testing.T) {
 		if fr := probeFrames(t, f); fr[0].KeyFrame != 1 {
 			t.Fatalf("%s does not start with a keyframe", f)
 		}
-		decodesClean(t, f)
+		fftest.DecodesClean(t, f)
 		start := wallStart(t, f)
 		if i == 0 {
 			first = start
@@ -322,10 +304,10 @@ func TestRecordDiskFull(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d files", len(files))
 	}
-	if d := probeDuration(t, files[0]); d < 2 {
+	if d := fftest.Duration(t, files[0]); d < 2 {
 		t.Fatalf("what was written before the error lasts %.2f s", d)
 	}
-	decodesClean(t, files[0])
+	fftest.DecodesClean(t, files[0])
 }
 
 func TestSafeName(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/badpath"
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
 )
 
 // TestRecordUncreatableName: a recordings folder that is a file, or a
@@ -131,10 +132,10 @@ func TestRecordDurationSilentCamera(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d files", len(files))
 	}
-	if d := fileDuration(t, files[0]); d < 2.5 || d > 3.6 {
+	if d := fftest.Duration(t, files[0]); d < 2.5 || d > 3.6 {
 		t.Fatalf("%.2f s in the file; the camera sent about 3", d)
 	}
-	playsToTheEnd(t, files[0])
+	fftest.DecodesClean(t, files[0])
 }
 
 // waitFor polls cond until it holds, or fails after within.
@@ -190,7 +191,7 @@ func TestRecordDurationNeverConnected(t *testing.T) {
 	if len(files) != 1 || strings.TrimSpace(r.stdout) != files[0] {
 		t.Fatalf("stdout %q, files %v: want the live camera's one file", r.stdout, files)
 	}
-	if d := fileDuration(t, files[0]); d < 3.5 || d > 4.1 {
+	if d := fftest.Duration(t, files[0]); d < 3.5 || d > 4.1 {
 		t.Fatalf("the live camera's file holds %.2f s of its 4 s", d)
 	}
 	if dead, _ := filepath.Glob(filepath.Join(out, "dead", "*.mp4")); len(dead) != 0 {

@@ -75,10 +75,10 @@ func TestRecordKill9SilentThenRepair(t *testing.T) {
 	if d := headerDuration(t, file); d < 3960 || d > 4040 {
 		t.Fatalf("mvhd duration %d ms, want 4000", d)
 	}
-	if d := fileDuration(t, file); d < 3.96 || d > 4.04 {
+	if d := fftest.Duration(t, file); d < 3.96 || d > 4.04 {
 		t.Fatalf("ffprobe: %.3f s, want 4", d)
 	}
-	playsToTheEnd(t, file)
+	fftest.DecodesClean(t, file)
 }
 
 // countPackets counts a file's video packets with ffprobe.
