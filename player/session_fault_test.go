@@ -210,17 +210,7 @@ func TestRefusedTCP(t *testing.T) {
 	t.Run("explicit TCP fails", func(t *testing.T) {
 		t.Parallel()
 		fc := startFakeCam(t, true)
-		s := &Session{URL: fc.URL(), Transport: TransportTCP, ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		select {
-		case <-s.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("still retrying: %+v", s.State())
-		}
-		err := s.Wait()
+		err := watch(t, &Session{URL: fc.URL(), Transport: TransportTCP, ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}).givesUp(t)
 		if errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "the camera refuses TCP; try --transport udp or auto") {
 			t.Fatalf("err %v, want a permanent refusal with the hint", err)
 		}
@@ -236,17 +226,7 @@ func TestRefusedRequest(t *testing.T) {
 		t.Parallel()
 		fc := startFakeCam(t, false)
 		fc.describeStatus = base.StatusBadRequest
-		s := &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		select {
-		case <-s.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("still retrying after %d DESCRIBEs: %+v", fc.describeCount(), s.State())
-		}
-		err := s.Wait()
+		err := watch(t, &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}).givesUp(t)
 		if !errors.Is(err, ErrRefused) || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "400 Bad Request") {
 			t.Fatalf("err %v, want the camera refusing the request, naming 400 Bad Request", err)
 		}
