@@ -38,11 +38,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	from, to, err := timeRange(*fromS, *toS)
-	if err != nil {
-		return err
-	}
-	ix, err := lf.open(ctx)
+	ix, from, to, err := lf.openRange(ctx, *fromS, *toS)
 	if err != nil {
 		return err
 	}

@@ -70,6 +70,16 @@ func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
 	return ix, nil
 }
 
+// openRange reads --from and --to (see timeRange), then opens the index.
+func (l *libraryFlags) openRange(ctx context.Context, from, to string) (*library.Index, time.Time, time.Time, error) {
+	f, t, err := timeRange(from, to)
+	if err != nil {
+		return nil, f, t, err
+	}
+	ix, err := l.open(ctx)
+	return ix, f, t, err
+}
+
 // timeRange reads --from and --to; an empty one is open.
 func timeRange(from, to string) (time.Time, time.Time, error) {
 	f, t := time.Unix(0, 0), time.Now().Add(time.Minute)
@@ -108,11 +118,7 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	from, to, err := timeRange(*fromS, *toS)
-	if err != nil {
-		return err
-	}
-	ix, err := lf.open(ctx)
+	ix, from, to, err := lf.openRange(ctx, *fromS, *toS)
 	if err != nil {
 		return err
 	}
