@@ -42,6 +42,28 @@ func run(args ...string) (int, string, string) {
 	return code, o.String(), e.String()
 }
 
+// runWithin is run, failing the test if the command has not ended within
+// the bound.
+func runWithin(t *testing.T, within time.Duration, args ...string) (int, string, string) {
+	t.Helper()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, o, e := run(args...)
+		done <- result{code, o, e}
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.stdout, r.stderr
+	case <-time.After(within):
+		t.Fatalf("%s still running after %v", strings.Join(args, " "), within)
+		return 0, "", ""
+	}
+}
+
 func demo(t *testing.T, s *democam.Server) *democam.Server {
 	t.Helper()
 	if err := s.Start(); err != nil {

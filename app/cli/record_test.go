@@ -120,20 +120,28 @@ func TestRecordKill9(t *testing.T) {
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(7 * time.Second)))
+	file := kill9(t, p, out)
+	d := fftest.Duration(t, file)
+	if d < 5.5 {
+		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
+	}
+	t.Logf("%.3f s survived kill -9 at 7 s", d)
+	fftest.DecodesClean(t, file)
+}
+
+// kill9 kills `record` without warning, as a power cut would, and returns
+// the one file it was writing for camera cam under out.
+func kill9(t *testing.T, p *recordProc, out string) string {
+	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = p.cmd.Wait()
 	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
 	if len(files) != 1 {
-		t.Fatalf("%d files", len(files))
+		t.Fatalf("%d files after kill -9, want 1", len(files))
 	}
-	d := fftest.Duration(t, files[0])
-	if d < 5.5 {
-		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
-	}
-	t.Logf("%.3f s survived kill -9 at 7 s", d)
-	fftest.DecodesClean(t, files[0])
+	return files[0]
 }
 
 // TestRecordInterrupt stops `camdeck record` with Ctrl-C 4 s into the
