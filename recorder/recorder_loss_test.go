@@ -43,15 +43,8 @@ func newRawRTPSDP(t *testing.T, sdpParams bool) *rawRTP {
 	}
 	port := l.LocalAddr().(*net.UDPAddr).Port &^ 1 // RTP wants an even port
 	l.Close()
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
-	fmtp := "packetization-mode=1"
-	if sdpParams {
-		fmtp += "; sprop-parameter-sets=" + f.FMTP()["sprop-parameter-sets"]
-	}
-	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 %s\r\n", port, fmtp)
 	sdp := filepath.Join(t.TempDir(), "stream.sdp")
-	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
+	if err := os.WriteFile(sdp, []byte(clip.SDP(port, sdpParams)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))

@@ -45,10 +45,7 @@ func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
 	l.Close()
 	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
 	sdp := filepath.Join(t.TempDir(), "cam.sdp")
-	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
-		port, f.FMTP()["sprop-parameter-sets"])
-	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
+	if err := os.WriteFile(sdp, []byte(clip.SDP(port, true)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	p := startRecord(t, "--out", t.TempDir(), "--duration", "3s", "cam="+sdp)
