@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,10 +23,7 @@ type fixture struct {
 	rec  *Recorder
 	sink *countingSink // rec as the session sees it
 
-	mu       sync.Mutex
-	segments []string
-	errs     []error
-	limit    chan struct{}
+	events
 }
 
 func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
@@ -36,24 +32,14 @@ func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	fx := &fixture{srv: srv, rec: rec, limit: make(chan struct{})}
+	fx := &fixture{srv: srv, rec: rec}
 	if rec.Dir == "" {
 		rec.Dir = t.TempDir()
 	}
 	if rec.Camera == "" {
 		rec.Camera = "cam"
 	}
-	rec.OnSegment = func(path string, _ time.Duration) {
-		fx.mu.Lock()
-		fx.segments = append(fx.segments, path)
-		fx.mu.Unlock()
-	}
-	rec.OnError = func(err error) {
-		fx.mu.Lock()
-		fx.errs = append(fx.errs, err)
-		fx.mu.Unlock()
-	}
-	rec.OnLimit = func() { close(fx.limit) }
+	fx.listen(rec)
 	fx.sess = &player.Session{URL: srv.URL(), ReconnectMin: 200 * time.Millisecond, Logf: t.Logf}
 	fx.sink = &countingSink{Recorder: rec, handled: make(chan struct{}, 1)}
 	fx.sess.AddSink(fx.sink, 256)
@@ -66,10 +52,18 @@ func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
 
 func (fx *fixture) waitLimit(t *testing.T, within time.Duration) {
 	t.Helper()
-	select {
-	case <-fx.limit:
-	case <-time.After(within):
-		t.Fatalf("the recording did not reach its limit within %v (status %+v)", within, fx.rec.Status())
+	deadline := time.Now().Add(within)
+	for {
+		fx.mu.Lock()
+		reached := fx.limited > 0
+		fx.mu.Unlock()
+		if reached {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the recording did not reach its limit within %v (status %+v)", within, fx.rec.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -287,9 +281,7 @@ func TestRecordDiskFull(t *testing.T) {
 	framesAtError := dec.Stats().Frames
 	time.Sleep(1500 * time.Millisecond)
 
-	fx.mu.Lock()
-	errs := append([]error(nil), fx.errs...)
-	fx.mu.Unlock()
+	errs := fx.errors()
 	if len(errs) != 1 {
 		t.Fatalf("%d errors reported, want 1: %v", len(errs), errs)
 	}
