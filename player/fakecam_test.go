@@ -14,6 +14,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/rtptest"
 )
 
 // fakeCam is a gortsplib server with one H.264 stream whose packets the
@@ -50,7 +51,7 @@ func startFakeCam(t *testing.T, refuseTCP bool) *fakeCam {
 			PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS,
 		}},
 	}
-	rtpPort := freeUDPPort(t)
+	rtpPort := rtptest.FreePort(t)
 	fc.srv = &gortsplib.Server{
 		Handler:        fc,
 		RTSPAddress:    "127.0.0.1:0",

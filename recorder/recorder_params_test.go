@@ -46,7 +46,7 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 	rec := &Recorder{Dir: t.TempDir(), Camera: "cam",
 		OnSegment: func(path string, _ time.Duration) { segments <- path },
 		OnError:   func(err error) { t.Errorf("recorder: %v", err) }}
-	s := &player.Session{URL: src.sdp, Timeout: 30 * time.Second, Logf: t.Logf}
+	s := &player.Session{URL: src.SDP, Timeout: 30 * time.Second, Logf: t.Logf}
 	counter := &unitCounter{}
 	s.AddSink(counter, QueueSize)
 	if err := s.Start(); err != nil {
