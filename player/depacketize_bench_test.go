@@ -1,7 +1,6 @@
 package player
 
 import (
-	"os"
 	"testing"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
@@ -10,15 +9,10 @@ import (
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
-// benchClipEnv names an H.264 file (MP4 or Annex-B) the benchmarks use
-// instead of the built-in 720p demo clip: `make bench` sets it to its
-// 1080p30 camera clip.
-const benchClipEnv = "CAMDECK_BENCH_CLIP"
-
 // benchClip loads the clip of the hot-path benchmarks.
 func benchClip(b *testing.B) *democam.Clip {
 	b.Helper()
-	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
+	clip, err := democam.BenchClip()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/rtptest"
 )
 
 // fakeCam is a gortsplib server with one H.264 stream whose packets the
@@ -50,7 +51,7 @@ func startFakeCam(t *testing.T, refuseTCP bool) *fakeCam {
 			PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS,
 		}},
 	}
-	rtpPort := freeUDPPort(t)
+	rtpPort := rtptest.FreePort(t)
 	fc.srv = &gortsplib.Server{
 		Handler:        fc,
 		RTSPAddress:    "127.0.0.1:0",
@@ -140,6 +141,15 @@ func (fc *fakeCam) waitPlay(t *testing.T) {
 // timing does not matter to these tests), in RTP time order.
 func (fc *fakeCam) sendFrames(t *testing.T, n int, ts uint32) uint32 {
 	t.Helper()
+	fc.writeFrames(t, n, 10*time.Millisecond, func(p *rtp.Packet, i int) { p.Timestamp = ts + uint32(i*3600) })
+	return ts + uint32(n*3600)
+}
+
+// writeFrames packetizes the clip's first n frames (keyframes with the
+// parameter sets in front) and writes them, pause apart; stamp sets each
+// packet's header given its frame's index.
+func (fc *fakeCam) writeFrames(t *testing.T, n int, pause time.Duration, stamp func(p *rtp.Packet, i int)) {
+	t.Helper()
 	enc, err := fc.media.Formats[0].(*format.H264).CreateEncoder()
 	if err != nil {
 		t.Fatal(err)
@@ -154,14 +164,13 @@ func (fc *fakeCam) sendFrames(t *testing.T, n int, ts uint32) uint32 {
 			t.Fatal(err)
 		}
 		for _, p := range pkts {
-			p.Timestamp = ts + uint32(i*3600)
+			stamp(p, i)
 			if err := fc.stream.WritePacketRTP(fc.media, p); err != nil {
 				t.Fatal(err)
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(pause)
 	}
-	return ts + uint32(n*3600)
 }
 
 // fuStart is the first fragment of an FU-A (a slice split over packets)

@@ -372,7 +372,7 @@ func (u *uplink) lost(n uint64) {
 // badPacket counts a packet that could not be depacketized.
 func (u *uplink) badPacket(err error) {
 	u.s.stats.badPackets.Add(1)
-	if u.s.stats.logLimit.allow() {
+	if u.s.stats.logLimit.Allow() {
 		u.s.Logf("player: %s: %s (%d so far)", u.s.Name, Escape(u.s.redact(err.Error())), u.s.stats.badPackets.Load())
 	}
 }

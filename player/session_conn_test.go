@@ -70,12 +70,7 @@ func TestCredentials(t *testing.T) {
 func TestWrongPassword(t *testing.T) {
 	srv := startDemo(t, &democam.Server{User: "admin", Pass: "right"})
 	w := watch(t, &Session{URL: srv.URL(), User: "admin", Pass: "Wr0ngPassw0rd"})
-	select {
-	case <-w.sess.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatalf("still trying: %+v", w.sess.State())
-	}
-	err := w.sess.Wait()
+	err := w.givesUp(t)
 	if !errors.Is(err, ErrAuth) || w.sess.State().State != StateFailed {
 		t.Fatalf("err %v, state %v: want a failed session with ErrAuth", err, w.sess.State().State)
 	}

@@ -94,20 +94,29 @@ func (w *watched) waitState(t *testing.T, within time.Duration, ok func(StateCha
 	}
 }
 
+// streamingFakeCam starts a fake camera and a session reading it into a
+// sink, with the given silence timeout, and sends 25 frames: it returns
+// once they flow, with the RTP time after the last one.
+func streamingFakeCam(t *testing.T, timeout time.Duration) (*fakeCam, *eventSink, *watched, uint32) {
+	t.Helper()
+	fc := startFakeCam(t, false)
+	sink := newEventSink(true)
+	s := &Session{URL: fc.URL(), Timeout: timeout, ReconnectMin: 100 * time.Millisecond}
+	s.AddSink(sink, 0)
+	w := watch(t, s)
+	fc.waitPlay(t)
+	ts := fc.sendFrames(t, 25, 1000)
+	w.waitFrames(t, 10, 10*time.Second)
+	return fc, sink, w, ts
+}
+
 // TestSilenceWhileFragmentsArrive: a camera that keeps sending packets
 // but never a whole frame (FU-A fragments that never end) is silent: the
 // session reports no data after its timeout, ends the sinks' stream and
 // reconnects.
 func TestSilenceWhileFragmentsArrive(t *testing.T) {
 	t.Parallel()
-	fc := startFakeCam(t, false)
-	sink := newEventSink(true)
-	s := &Session{URL: fc.URL(), Timeout: 2 * time.Second, ReconnectMin: 100 * time.Millisecond}
-	s.AddSink(sink, 0)
-	w := watch(t, s)
-	fc.waitPlay(t)
-	ts := fc.sendFrames(t, 25, 1000)
-	w.waitFrames(t, 10, 10*time.Second)
+	fc, sink, w, ts := streamingFakeCam(t, 2*time.Second)
 
 	// Fragments every 20 ms for up to 12 s: far more often than the
 	// timeout, so only a silence timer that wants whole frames fires.
@@ -139,14 +148,7 @@ func TestSilenceWhileFragmentsArrive(t *testing.T) {
 // session then reconnects.
 func TestByeEndsStream(t *testing.T) {
 	t.Parallel()
-	fc := startFakeCam(t, false)
-	sink := newEventSink(true)
-	s := &Session{URL: fc.URL(), Timeout: 20 * time.Second, ReconnectMin: 100 * time.Millisecond}
-	s.AddSink(sink, 0)
-	w := watch(t, s)
-	fc.waitPlay(t)
-	fc.sendFrames(t, 25, 1000)
-	w.waitFrames(t, 10, 10*time.Second)
+	fc, sink, w, _ := streamingFakeCam(t, 20*time.Second)
 
 	if err := fc.stream.WritePacketRTCP(fc.media, &rtcp.Goodbye{Sources: []uint32{1}}); err != nil {
 		t.Fatal(err)
@@ -208,17 +210,7 @@ func TestRefusedTCP(t *testing.T) {
 	t.Run("explicit TCP fails", func(t *testing.T) {
 		t.Parallel()
 		fc := startFakeCam(t, true)
-		s := &Session{URL: fc.URL(), Transport: TransportTCP, ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		select {
-		case <-s.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("still retrying: %+v", s.State())
-		}
-		err := s.Wait()
+		err := watch(t, &Session{URL: fc.URL(), Transport: TransportTCP, ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}).givesUp(t)
 		if errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "the camera refuses TCP; try --transport udp or auto") {
 			t.Fatalf("err %v, want a permanent refusal with the hint", err)
 		}
@@ -234,17 +226,7 @@ func TestRefusedRequest(t *testing.T) {
 		t.Parallel()
 		fc := startFakeCam(t, false)
 		fc.describeStatus = base.StatusBadRequest
-		s := &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}
-		if err := s.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		select {
-		case <-s.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("still retrying after %d DESCRIBEs: %+v", fc.describeCount(), s.State())
-		}
-		err := s.Wait()
+		err := watch(t, &Session{URL: fc.URL(), ReconnectMin: 100 * time.Millisecond, Logf: t.Logf}).givesUp(t)
 		if !errors.Is(err, ErrRefused) || errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "400 Bad Request") {
 			t.Fatalf("err %v, want the camera refusing the request, naming 400 Bad Request", err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/rtptest"
 )
 
 // writeSDP writes an SDP file for H.264 video on vport and, if aport is
@@ -91,7 +92,7 @@ func TestLossIsPerTrack(t *testing.T) {
 		t.Fatal(err)
 	}
 	const frames, lostAudio, lostVideo = 150, 20, 60 // keyframes at 0, 50, 100
-	vport, aport := freeUDPPort(t), freeUDPPort(t)
+	vport, aport := rtptest.FreePort(t), rtptest.FreePort(t)
 	keeper := newEventSink(true)
 	s := &Session{URL: writeSDP(t, clip, vport, aport), Timeout: 30 * time.Second}
 	s.AddSink(keeper, frames)
@@ -159,7 +160,7 @@ func TestRawRTPCloseWhileFlooded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freeUDPPort(t)
+	port := rtptest.FreePort(t)
 	sink := newEventSink(true)
 	s := &Session{URL: writeSDP(t, clip, port, 0)}
 	s.AddSink(sink, 0)

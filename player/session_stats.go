@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/ratelimit"
 )
 
 // Stats describes a session's stream and network.
@@ -42,7 +44,7 @@ type counters struct {
 	badPackets  atomic.Uint64
 	reconnects  atomic.Uint64
 	basicClear  atomic.Bool
-	logLimit    rateLimit
+	logLimit    ratelimit.Limit
 
 	mu        sync.Mutex
 	track     Track
@@ -54,7 +56,7 @@ type counters struct {
 }
 
 func (c *counters) init() {
-	c.logLimit.every = 10 * time.Second
+	c.logLimit.Every = 10 * time.Second
 }
 
 func (c *counters) connected(tracks []*Track, transport string) {
@@ -131,16 +133,4 @@ func (s *Session) Stats() Stats {
 	}
 	s.mu.RUnlock()
 	return st
-}
-
-// rateLimit lets one event through per period.
-type rateLimit struct {
-	every time.Duration
-	last  atomic.Int64 // unix nanoseconds
-}
-
-func (r *rateLimit) allow() bool {
-	now := time.Now().UnixNano()
-	last := r.last.Load()
-	return now-last >= int64(r.every) && r.last.CompareAndSwap(last, now)
 }

@@ -53,6 +53,18 @@ func watch(t *testing.T, s *Session) *watched {
 	return w
 }
 
+// givesUp waits for the session to end for good, as it does on a
+// permanent error instead of retrying, and returns that error.
+func (w *watched) givesUp(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-w.sess.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still retrying after 10 s: %+v", w.sess.State())
+	}
+	return w.sess.Wait()
+}
+
 // countSink counts the video units a session delivers: what the session
 // tests need of a sink. Pictures are checked in player/decode.
 type countSink struct{ frames atomic.Uint64 }

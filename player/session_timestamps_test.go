@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/gstserver"
@@ -64,27 +64,7 @@ func TestNoMarkerConstantTimestamps(t *testing.T) {
 	defer s.Close()
 	fc.waitPlay(t)
 
-	enc, err := fc.media.Formats[0].(*format.H264).CreateEncoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fr := range fc.clip.Frames[:frames] {
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{fc.clip.SPS, fc.clip.PPS}, au...)
-		}
-		pkts, err := enc.Encode(au)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range pkts {
-			p.Timestamp, p.Marker = 1000, false
-			if err := fc.stream.WritePacketRTP(fc.media, p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	fc.writeFrames(t, frames, 5*time.Millisecond, func(p *rtp.Packet, _ int) { p.Timestamp, p.Marker = 1000, false })
 	// The last frame waits for a next one that never comes.
 	units := sink.waitVideo(t, frames-1, 30*time.Second)
 	for i, u := range units {

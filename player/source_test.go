@@ -2,7 +2,6 @@ package player
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,33 +12,8 @@ import (
 
 	"github.com/camdeck/camdeck/assets"
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/rtptest"
 )
-
-// freeUDPPort returns an even UDP port that is free on loopback now.
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := c.LocalAddr().(*net.UDPAddr).Port &^ 1
-		c.Close()
-		a, err1 := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", p))
-		b, err2 := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", p+1))
-		if a != nil {
-			a.Close()
-		}
-		if b != nil {
-			b.Close()
-		}
-		if err1 == nil && err2 == nil {
-			return p
-		}
-	}
-	t.Fatal("no free UDP port pair")
-	return 0
-}
 
 // TestRawRTP receives what `ffmpeg -f rtp` sends, described by the SDP
 // file ffmpeg writes.
@@ -51,7 +25,7 @@ func TestRawRTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	sdp := filepath.Join(dir, "stream.sdp")
-	port := freeUDPPort(t)
+	port := rtptest.FreePort(t)
 	cmd := exec.Command("ffmpeg", "-hide_banner", "-v", "error", "-nostdin", "-re", "-stream_loop", "-1",
 		"-i", clip, "-c", "copy", "-f", "rtp", "-sdp_file", sdp, fmt.Sprintf("rtp://127.0.0.1:%d", port))
 	if err := cmd.Start(); err != nil {
@@ -87,27 +61,14 @@ func TestRawRTPLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freeUDPPort(t)
-	sdp := filepath.Join(t.TempDir(), "loss.sdp")
+	cam := rtptest.Start(t, clip, true)
 	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
-	fmtp := f.FMTP()
-	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=loss\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
-		port, fmtp["sprop-parameter-sets"])
-	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	bound := newEventSink(false)
-	s := &Session{URL: sdp}
+	s := &Session{URL: cam.SDP}
 	s.AddSink(bound, 0)
 	w := watch(t, s)
 	<-bound.streams // the session has bound the port
 
-	conn, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	enc, err := f.CreateEncoder()
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +89,7 @@ func TestRawRTPLoss(t *testing.T) {
 			}
 			p.Timestamp = uint32(fr.PTS)
 			b, _ := p.Marshal()
-			if _, err := conn.Write(b); err != nil {
+			if _, err := cam.Conn.Write(b); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -11,13 +11,9 @@ import (
 	"github.com/camdeck/camdeck/player"
 )
 
-// benchClipEnv names an H.264 file the benchmarks use instead of the
-// built-in 720p demo clip: `make bench` sets it to its 1080p30 camera clip.
-const benchClipEnv = "CAMDECK_BENCH_CLIP"
-
 func benchClip(b *testing.B) (*democam.Clip, *player.Track) {
 	b.Helper()
-	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
+	clip, err := democam.BenchClip()
 	if err != nil {
 		b.Fatal(err)
 	}

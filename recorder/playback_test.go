@@ -69,7 +69,7 @@ func TestRecordH265AAC(t *testing.T) {
 	if math.Abs(vd-5) > 0.3 || math.Abs(ad-vd) > 0.3 {
 		t.Fatalf("video %.2f s, audio %.2f s, want both about 5 s", vd, ad)
 	}
-	decodesClean(t, file)
+	fftest.DecodesClean(t, file)
 }
 
 // TestChromiumPlays opens a recording in a <video> element of headless
@@ -86,7 +86,7 @@ func TestChromiumPlays(t *testing.T) {
 	}
 	defer srv.Close()
 	file := recordURL(t, srv.URL(), 4*time.Second)
-	want := probeDuration(t, file)
+	want := fftest.Duration(t, file)
 
 	type result struct {
 		duration, current float64

@@ -1,35 +1,20 @@
 package recorder
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/badpath"
 )
 
 // TestUncreatableNameFailsOnce: a recordings folder that is a file, or a
 // camera name too long for a file name, gives one error naming the cause
 // and ends the recording; feeding the recorder never blocks.
 func TestUncreatableNameFailsOnce(t *testing.T) {
-	cases := []struct {
-		name, camera, want string
-		dir                func(t *testing.T) string
-	}{
-		{"folder is a file", "cam", "not a directory", func(t *testing.T) string {
-			p := filepath.Join(t.TempDir(), "not-a-dir")
-			if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}},
-		{"name too long", strings.Repeat("c", 250), "file name too long", func(t *testing.T) string {
-			return t.TempDir()
-		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := newSynth(t, &Recorder{Dir: c.dir(t), Camera: c.camera})
+	for _, c := range badpath.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			s := newSynth(t, &Recorder{Dir: c.Dir(t), Camera: c.Camera})
 			fed := make(chan struct{})
 			go func() {
 				defer close(fed)
@@ -45,8 +30,8 @@ func TestUncreatableNameFailsOnce(t *testing.T) {
 				t.Fatalf("%d errors, want 1: %v", len(errs), errs)
 			}
 			msg := errs[0].Error()
-			if !strings.Contains(msg, "creating ") || !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") {
-				t.Fatalf("error %q: want one line 'creating ...: %s'", msg, c.want)
+			if !strings.Contains(msg, "creating ") || !strings.Contains(msg, c.Want) || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q: want one line 'creating ...: %s'", msg, c.Want)
 			}
 			if st := s.rec.Status(); !st.Stopped || st.Recording {
 				t.Fatalf("status %+v: want stopped for good", st)

@@ -2,9 +2,6 @@ package recorder
 
 import (
 	"fmt"
-	"net"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/rtptest"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -21,8 +19,7 @@ import (
 // connection that sends the demo clip's H.264 packets to it.
 type rawRTP struct {
 	clip *democam.Clip
-	sdp  string
-	conn net.Conn
+	*rtptest.Camera
 }
 
 func newRawRTP(t *testing.T) *rawRTP {
@@ -37,29 +34,7 @@ func newRawRTPSDP(t *testing.T, sdpParams bool) *rawRTP {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.LocalAddr().(*net.UDPAddr).Port &^ 1 // RTP wants an even port
-	l.Close()
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
-	fmtp := "packetization-mode=1"
-	if sdpParams {
-		fmtp += "; sprop-parameter-sets=" + f.FMTP()["sprop-parameter-sets"]
-	}
-	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=test\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 %s\r\n", port, fmtp)
-	sdp := filepath.Join(t.TempDir(), "stream.sdp")
-	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return &rawRTP{clip: clip, sdp: sdp, conn: c}
+	return &rawRTP{clip: clip, Camera: rtptest.Start(t, clip, sdpParams)}
 }
 
 // packets packetizes the clip's first n frames, keyframes with their
@@ -93,7 +68,7 @@ func (r *rawRTP) send(t *testing.T, p *rtp.Packet) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.conn.Write(b); err != nil {
+	if _, err := r.Conn.Write(b); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -115,7 +90,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 		OnError:   func(err error) { t.Errorf("recorder: %v", err) }}
 	opened := make(chan struct{})
 	rec.OnSegmentOpen = func(string, time.Time) { close(opened) }
-	s := &player.Session{URL: src.sdp, Timeout: 30 * time.Second, Logf: t.Logf}
+	s := &player.Session{URL: src.SDP, Timeout: 30 * time.Second, Logf: t.Logf}
 	s.AddSink(rec, QueueSize)
 	counter := &unitCounter{}
 	s.AddSink(counter, QueueSize)

@@ -7,6 +7,7 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/pion/rtp"
 
+	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -45,7 +46,7 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 	rec := &Recorder{Dir: t.TempDir(), Camera: "cam",
 		OnSegment: func(path string, _ time.Duration) { segments <- path },
 		OnError:   func(err error) { t.Errorf("recorder: %v", err) }}
-	s := &player.Session{URL: src.sdp, Timeout: 30 * time.Second, Logf: t.Logf}
+	s := &player.Session{URL: src.SDP, Timeout: 30 * time.Second, Logf: t.Logf}
 	counter := &unitCounter{}
 	s.AddSink(counter, QueueSize)
 	if err := s.Start(); err != nil {
@@ -74,5 +75,5 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 	if pk := probePackets(t, file); len(pk) != frames-key {
 		t.Fatalf("%d frames in the file, want %d: from the keyframe after joining to the end", len(pk), frames-key)
 	}
-	decodesClean(t, file)
+	fftest.DecodesClean(t, file)
 }

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/internal/fftest"
 )
 
 // fullDisk fails writes with ENOSPC, after writing part of the buffer,
@@ -83,14 +85,14 @@ func TestWriteErrorRetries(t *testing.T) {
 	if n := countFrames(first); n != before {
 		t.Fatalf("the partial file holds %d frames, %d were on disk before the error", n, before)
 	}
-	if d := probeDuration(t, first); d < float64(before)/25-0.05 {
+	if d := fftest.Duration(t, first); d < float64(before)/25-0.05 {
 		t.Fatalf("the partial file lasts %.2f s for %d frames: its durations were not written", d, before)
 	}
-	decodesClean(t, first)
+	fftest.DecodesClean(t, first)
 	if n := countFrames(files[1]); n != 5*25 {
 		t.Fatalf("the resumed file holds %d frames, want the 125 from the keyframe at 18 s", n)
 	}
-	decodesClean(t, files[1])
+	fftest.DecodesClean(t, files[1])
 	if st := rec.Status(); !st.RetryAt.IsZero() {
 		t.Fatalf("status %+v: still retrying", st)
 	}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,10 +23,7 @@ type fixture struct {
 	rec  *Recorder
 	sink *countingSink // rec as the session sees it
 
-	mu       sync.Mutex
-	segments []string
-	errs     []error
-	limit    chan struct{}
+	events
 }
 
 func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
@@ -36,24 +32,14 @@ func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	fx := &fixture{srv: srv, rec: rec, limit: make(chan struct{})}
+	fx := &fixture{srv: srv, rec: rec}
 	if rec.Dir == "" {
 		rec.Dir = t.TempDir()
 	}
 	if rec.Camera == "" {
 		rec.Camera = "cam"
 	}
-	rec.OnSegment = func(path string, _ time.Duration) {
-		fx.mu.Lock()
-		fx.segments = append(fx.segments, path)
-		fx.mu.Unlock()
-	}
-	rec.OnError = func(err error) {
-		fx.mu.Lock()
-		fx.errs = append(fx.errs, err)
-		fx.mu.Unlock()
-	}
-	rec.OnLimit = func() { close(fx.limit) }
+	fx.listen(rec)
 	fx.sess = &player.Session{URL: srv.URL(), ReconnectMin: 200 * time.Millisecond, Logf: t.Logf}
 	fx.sink = &countingSink{Recorder: rec, handled: make(chan struct{}, 1)}
 	fx.sess.AddSink(fx.sink, 256)
@@ -66,10 +52,18 @@ func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
 
 func (fx *fixture) waitLimit(t *testing.T, within time.Duration) {
 	t.Helper()
-	select {
-	case <-fx.limit:
-	case <-time.After(within):
-		t.Fatalf("the recording did not reach its limit within %v (status %+v)", within, fx.rec.Status())
+	deadline := time.Now().Add(within)
+	for {
+		fx.mu.Lock()
+		reached := fx.limited > 0
+		fx.mu.Unlock()
+		if reached {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the recording did not reach its limit within %v (status %+v)", within, fx.rec.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -102,24 +96,6 @@ func probePackets(t *testing.T, file string) []fftest.Packet {
 		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
 	}
 	return r.Packets
-}
-
-func probeDuration(t *testing.T, file string) float64 {
-	t.Helper()
-	r, stderr, err := fftest.Probe(t, 30*time.Second, "-show_format", file)
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
-	}
-	return fftest.Seconds(r.Format.Duration)
-}
-
-// decodesClean runs FFmpeg's decoder over a file: it must print nothing.
-func decodesClean(t *testing.T, file string) {
-	t.Helper()
-	_, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-")
-	if err != nil || strings.TrimSpace(stderr) != "" {
-		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
-	}
 }
 
 // TestRecordTimestamps records the demo camera (B-frames) for 10 s and
@@ -167,10 +143,10 @@ func TestRecordTimestamps(t *testing.T) {
 			t.Fatalf("sample %d: PTS %d from stts/ctts/elst, %d from ffprobe", i, samples[i].pts, *p.PTS)
 		}
 	}
-	if d := probeDuration(t, file); math.Abs(d-10) > 0.1 {
+	if d := fftest.Duration(t, file); math.Abs(d-10) > 0.1 {
 		t.Fatalf("duration %.3f s, want 10", d)
 	}
-	decodesClean(t, file)
+	fftest.DecodesClean(t, file)
 }
 
 // TestRecordSegments splits 13 s into 4 s files: no frame lost or
@@ -207,8 +183,8 @@ func TestRecordSegments(t *testing.T) {
 				t.Fatalf("%s starts %.3f s after the previous file ends, want at most a frame", f, gap)
 			}
 		}
-		prevEnd = start + probeDuration(t, f)
-		decodesClean(t, f)
+		prevEnd = start + fftest.Duration(t, f)
+		fftest.DecodesClean(t, f)
 	}
 	if total != sent {
 		t.Fatalf("%d frames in the files, %d sent", total, sent)
@@ -231,7 +207,7 @@ func TestRecordReconnect(t *testing.T) {
 	// the 9 s, they do not overlap, and what they hold fits in the span.
 	var total, first, prevEnd float64
 	for i, f := range files {
-		d := probeDuration(t, f)
+		d := fftest.Duration(t, f)
 		if d <= 0 {
 			t.Fatalf("%s lasts %.2f s", f, d)
 		}
@@ -239,7 +215,7 @@ func TestRecordReconnect(t *testing.T) {
 		if fr := probeFrames(t, f); fr[0].KeyFrame != 1 {
 			t.Fatalf("%s does not start with a keyframe", f)
 		}
-		decodesClean(t, f)
+		fftest.DecodesClean(t, f)
 		start := wallStart(t, f)
 		if i == 0 {
 			first = start
@@ -305,9 +281,7 @@ func TestRecordDiskFull(t *testing.T) {
 	framesAtError := dec.Stats().Frames
 	time.Sleep(1500 * time.Millisecond)
 
-	fx.mu.Lock()
-	errs := append([]error(nil), fx.errs...)
-	fx.mu.Unlock()
+	errs := fx.errors()
 	if len(errs) != 1 {
 		t.Fatalf("%d errors reported, want 1: %v", len(errs), errs)
 	}
@@ -322,10 +296,10 @@ func TestRecordDiskFull(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d files", len(files))
 	}
-	if d := probeDuration(t, files[0]); d < 2 {
+	if d := fftest.Duration(t, files[0]); d < 2 {
 		t.Fatalf("what was written before the error lasts %.2f s", d)
 	}
-	decodesClean(t, files[0])
+	fftest.DecodesClean(t, files[0])
 }
 
 func TestSafeName(t *testing.T) {

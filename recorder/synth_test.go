@@ -31,12 +31,49 @@ type synth struct {
 	// late, when set, delays frame i's arrival (a stall on a busy machine).
 	late func(i int) time.Duration
 
+	events
+}
+
+// events is what a Recorder reported through its callbacks, for a test
+// to read under mu: the synth's and the fixture's.
+type events struct {
 	mu      sync.Mutex
-	opened  []string
-	opens   []time.Time
-	done    []string
+	opened  []string    // segments opened, in order
+	opens   []time.Time // and when each starts
+	done    []string    // segments finished
 	errs    []error
-	limited int
+	limited int // times the duration limit was reached
+}
+
+// listen makes rec report to e.
+func (e *events) listen(rec *Recorder) {
+	rec.OnSegmentOpen = func(path string, start time.Time) {
+		e.mu.Lock()
+		e.opened, e.opens = append(e.opened, path), append(e.opens, start)
+		e.mu.Unlock()
+	}
+	rec.OnSegment = func(path string, _ time.Duration) {
+		e.mu.Lock()
+		e.done = append(e.done, path)
+		e.mu.Unlock()
+	}
+	rec.OnError = func(err error) {
+		e.mu.Lock()
+		e.errs = append(e.errs, err)
+		e.mu.Unlock()
+	}
+	rec.OnLimit = func() {
+		e.mu.Lock()
+		e.limited++
+		e.mu.Unlock()
+	}
+}
+
+// errors is a copy of the errors reported so far.
+func (e *events) errors() []error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]error(nil), e.errs...)
 }
 
 func newSynth(t *testing.T, rec *Recorder) *synth {
@@ -60,26 +97,7 @@ func newSynthClip(t *testing.T, rec *Recorder, clip *democam.Clip) *synth {
 	if rec.Camera == "" {
 		rec.Camera = "cam"
 	}
-	rec.OnSegmentOpen = func(path string, start time.Time) {
-		s.mu.Lock()
-		s.opened, s.opens = append(s.opened, path), append(s.opens, start)
-		s.mu.Unlock()
-	}
-	rec.OnSegment = func(path string, _ time.Duration) {
-		s.mu.Lock()
-		s.done = append(s.done, path)
-		s.mu.Unlock()
-	}
-	rec.OnError = func(err error) {
-		s.mu.Lock()
-		s.errs = append(s.errs, err)
-		s.mu.Unlock()
-	}
-	rec.OnLimit = func() {
-		s.mu.Lock()
-		s.limited++
-		s.mu.Unlock()
-	}
+	s.listen(rec)
 	t.Cleanup(rec.Close)
 	rec.OnStream([]*player.Track{s.track})
 	return s
@@ -118,12 +136,6 @@ func (s *synth) files() []string {
 	m, _ := filepath.Glob(filepath.Join(s.rec.Dir, s.rec.Camera, "*.mp4"))
 	sort.Strings(m)
 	return m
-}
-
-func (s *synth) errors() []error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]error(nil), s.errs...)
 }
 
 // readParts reads a recording with mediacommon: its init and its parts

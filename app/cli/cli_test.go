@@ -42,6 +42,28 @@ func run(args ...string) (int, string, string) {
 	return code, o.String(), e.String()
 }
 
+// runWithin is run, failing the test if the command has not ended within
+// the bound.
+func runWithin(t *testing.T, within time.Duration, args ...string) (int, string, string) {
+	t.Helper()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, o, e := run(args...)
+		done <- result{code, o, e}
+	}()
+	select {
+	case r := <-done:
+		return r.code, r.stdout, r.stderr
+	case <-time.After(within):
+		t.Fatalf("%s still running after %v", strings.Join(args, " "), within)
+		return 0, "", ""
+	}
+}
+
 func demo(t *testing.T, s *democam.Server) *democam.Server {
 	t.Helper()
 	if err := s.Start(); err != nil {
@@ -65,19 +87,27 @@ func TestProbe(t *testing.T) {
 				}
 			}
 
-			code, out, errOut = run("probe", "--json", "--transport", tr, srv.URL())
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
-			var rep probeReport
-			if err := json.Unmarshal([]byte(out), &rep); err != nil {
-				t.Fatalf("%v:\n%s", err, out)
-			}
+			rep := probeJSON(t, "--transport", tr, srv.URL())
 			if rep.Transport != tr || len(rep.Tracks) != 1 || rep.Tracks[0].Width != 1280 || rep.FirstFrameMS <= 0 {
 				t.Fatalf("report %+v", rep)
 			}
 		})
 	}
+}
+
+// probeJSON runs `probe --json` with args and reads its report; the
+// command must succeed.
+func probeJSON(t *testing.T, args ...string) probeReport {
+	t.Helper()
+	code, out, errOut := run(append([]string{"probe", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep probeReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	return rep
 }
 
 // TestProbeInterop reads GStreamer's RTSP server, which sends SPS/PPS only
@@ -88,14 +118,7 @@ func TestProbeInterop(t *testing.T) {
 		"-i", "testsrc2=size=800x448:rate=30:duration=20", "-c:v", "libx264", "-preset", "veryfast",
 		"-bf", "2", "-g", "60", "-pix_fmt", "yuv420p")
 	url := gstserver.Start(t, clip)
-	code, out, errOut := run("probe", "--json", url)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	var rep probeReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := probeJSON(t, url)
 	if len(rep.Tracks) == 0 || rep.Tracks[0].Width != 800 || rep.Tracks[0].Height != 448 {
 		t.Fatalf("report %+v, want 800x448", rep)
 	}

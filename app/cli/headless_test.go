@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
 )
 
 // TestHeadlessBuild builds camdeck for a server that only records: no
@@ -47,10 +48,10 @@ func TestHeadlessBuild(t *testing.T) {
 	if len(files) != 1 || strings.TrimSpace(string(stdout)) != files[0] {
 		t.Fatalf("files %v, stdout %q", files, stdout)
 	}
-	if d := fileDuration(t, files[0]); d < 1.5 || d > 2.5 {
+	if d := fftest.Duration(t, files[0]); d < 1.5 || d > 2.5 {
 		t.Fatalf("recorded %.2f s, want 2", d)
 	}
-	playsToTheEnd(t, files[0])
+	fftest.DecodesClean(t, files[0])
 
 	probe := exec.CommandContext(ctx, bin, "probe", srv.URL())
 	msg, err := probe.CombinedOutput()

@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -17,14 +16,7 @@ func TestProbeMJPEGFPS(t *testing.T) {
 	clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"), "-f", "lavfi",
 		"-i", "testsrc2=size=320x240:rate=15:duration=10", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "5")
 	url := gstserver.StartWith(t, clip, "mjpeg", false)
-	code, out, errOut := run("probe", "--json", url)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	var rep probeReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := probeJSON(t, url)
 	if len(rep.Tracks) == 0 || rep.Tracks[0].Codec != "MJPEG" || rep.Tracks[0].FPS != 15 {
 		t.Fatalf("report %+v, want MJPEG at 15 fps", rep)
 	}

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camdeck/camdeck/internal/badpath"
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/fftest"
 )
 
 // TestRecordUncreatableName: a recordings folder that is a file, or a
@@ -17,45 +19,16 @@ import (
 // saying why and exit status 1, at once.
 func TestRecordUncreatableName(t *testing.T) {
 	srv := demo(t, &democam.Server{})
-	cases := []struct {
-		name, camera, want string
-		out                func(t *testing.T) string
-	}{
-		{"folder is a file", "cam", "not a directory", func(t *testing.T) string {
-			p := filepath.Join(t.TempDir(), "not-a-dir")
-			if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
-				t.Fatal(err)
+	for _, c := range badpath.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			code, stdout, stderr := runWithin(t, 30*time.Second, "record", "--duration", "3s", "--out", c.Dir(t), c.Camera+"="+srv.URL())
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "creating ") ||
+				!strings.HasSuffix(lines[0], ": "+c.Want) {
+				t.Fatalf("exit %d, stderr %q: want 1 and one line 'creating ...: %s'", code, stderr, c.Want)
 			}
-			return p
-		}},
-		{"name too long", strings.Repeat("c", 250), "file name too long", func(t *testing.T) string {
-			return t.TempDir()
-		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			type result struct {
-				code           int
-				stdout, stderr string
-			}
-			done := make(chan result, 1)
-			go func() {
-				code, o, e := run("record", "--duration", "3s", "--out", c.out(t), c.camera+"="+srv.URL())
-				done <- result{code, o, e}
-			}()
-			var r result
-			select {
-			case r = <-done:
-			case <-time.After(30 * time.Second):
-				t.Fatal("record did not end within 30 s")
-			}
-			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-			if r.code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "creating ") ||
-				!strings.HasSuffix(lines[0], ": "+c.want) {
-				t.Fatalf("exit %d, stderr %q: want 1 and one line 'creating ...: %s'", r.code, r.stderr, c.want)
-			}
-			if r.stdout != "" {
-				t.Fatalf("stdout %q: no file was recorded", r.stdout)
+			if stdout != "" {
+				t.Fatalf("stdout %q: no file was recorded", stdout)
 			}
 		})
 	}
@@ -145,10 +118,10 @@ func TestRecordDurationSilentCamera(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d files", len(files))
 	}
-	if d := fileDuration(t, files[0]); d < 2.5 || d > 3.6 {
+	if d := fftest.Duration(t, files[0]); d < 2.5 || d > 3.6 {
 		t.Fatalf("%.2f s in the file; the camera sent about 3", d)
 	}
-	playsToTheEnd(t, files[0])
+	fftest.DecodesClean(t, files[0])
 }
 
 // waitFor polls cond until it holds, or fails after within.
@@ -170,41 +143,27 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 func TestRecordDurationNeverConnected(t *testing.T) {
 	srv := demo(t, &democam.Server{})
 	out := t.TempDir()
-	type result struct {
-		code           int
-		stdout, stderr string
-	}
-	done := make(chan result, 1)
 	start := time.Now()
-	go func() {
-		code, o, e := run("record", "--out", out, "--timeout", "1s", "--duration", "4s",
-			"dead=rtsp://"+closedPort(t)+"/x", "live="+srv.URL())
-		done <- result{code, o, e}
-	}()
-	var r result
-	select {
-	case r = <-done:
-	case <-time.After(40 * time.Second):
-		t.Fatal("record --duration 4s still running after 40 s with a camera that never answers")
-	}
+	code, stdout, stderr := runWithin(t, 40*time.Second, "record", "--out", out, "--timeout", "1s", "--duration", "4s",
+		"dead=rtsp://"+closedPort(t)+"/x", "live="+srv.URL())
 	t.Logf("ended after %.1f s", time.Since(start).Seconds())
-	if r.code != 1 {
-		t.Fatalf("exit %d, want 1:\n%s", r.code, r.stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr)
 	}
 	last := ""
-	for _, l := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
 		if strings.HasPrefix(l, "dead: ") && strings.Contains(l, "nothing recorded") {
 			last = l
 		}
 	}
 	if last == "" || !strings.Contains(last, "4s") {
-		t.Fatalf("no line saying camera dead recorded nothing in its 4s:\n%s", r.stderr)
+		t.Fatalf("no line saying camera dead recorded nothing in its 4s:\n%s", stderr)
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "live", "*.mp4"))
-	if len(files) != 1 || strings.TrimSpace(r.stdout) != files[0] {
-		t.Fatalf("stdout %q, files %v: want the live camera's one file", r.stdout, files)
+	if len(files) != 1 || strings.TrimSpace(stdout) != files[0] {
+		t.Fatalf("stdout %q, files %v: want the live camera's one file", stdout, files)
 	}
-	if d := fileDuration(t, files[0]); d < 3.5 || d > 4.1 {
+	if d := fftest.Duration(t, files[0]); d < 3.5 || d > 4.1 {
 		t.Fatalf("the live camera's file holds %.2f s of its 4 s", d)
 	}
 	if dead, _ := filepath.Glob(filepath.Join(out, "dead", "*.mp4")); len(dead) != 0 {

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"net"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +10,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/rtptest"
 )
 
 // TestRecordLiveAgain: after `(retrying)` lines, the camera coming back
@@ -37,27 +34,10 @@ func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.LocalAddr().(*net.UDPAddr).Port
-	l.Close()
+	cam := rtptest.Start(t, clip, true)
 	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
-	sdp := filepath.Join(t.TempDir(), "cam.sdp")
-	desc := fmt.Sprintf("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
-		"m=video %d RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=%s\r\n",
-		port, f.FMTP()["sprop-parameter-sets"])
-	if err := os.WriteFile(sdp, []byte(desc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := startRecord(t, "--out", t.TempDir(), "--duration", "3s", "cam="+sdp)
+	p := startRecord(t, "--out", t.TempDir(), "--duration", "3s", "cam="+cam.SDP)
 
-	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	enc, err := f.CreateEncoder()
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +60,7 @@ func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
 			pk.SequenceNumber, pk.Timestamp = seq, uint32(i*3600)
 			seq++
 			b, _ := pk.Marshal()
-			_, _ = c.Write(b)
+			_, _ = cam.Conn.Write(b)
 		}
 		time.Sleep(40 * time.Millisecond)
 	}

@@ -3,9 +3,7 @@ package cli
 import (
 	be "encoding/binary"
 	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -27,15 +25,7 @@ func TestRecordKill9SilentThenRepair(t *testing.T) {
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "--timeout", "60s", "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(sent*40*time.Millisecond + 2*time.Second)))
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = p.cmd.Wait()
-	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
-	if len(files) != 1 {
-		t.Fatalf("%d files", len(files))
-	}
-	file := files[0]
+	file := kill9(t, p, out)
 	if n := countPackets(t, file); n != sent {
 		t.Fatalf("%d frames survived kill -9, %d were sent (and then nothing for 2 s)", n, sent)
 	}
@@ -75,10 +65,10 @@ func TestRecordKill9SilentThenRepair(t *testing.T) {
 	if d := headerDuration(t, file); d < 3960 || d > 4040 {
 		t.Fatalf("mvhd duration %d ms, want 4000", d)
 	}
-	if d := fileDuration(t, file); d < 3.96 || d > 4.04 {
+	if d := fftest.Duration(t, file); d < 3.96 || d > 4.04 {
 		t.Fatalf("ffprobe: %.3f s, want 4", d)
 	}
-	playsToTheEnd(t, file)
+	fftest.DecodesClean(t, file)
 }
 
 // countPackets counts a file's video packets with ffprobe.

@@ -81,23 +81,6 @@ func waitRecording(t *testing.T, dir string) time.Time {
 	}
 }
 
-func fileDuration(t *testing.T, file string) float64 {
-	t.Helper()
-	r, stderr, err := fftest.Probe(t, 30*time.Second, "-show_format", file)
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
-	}
-	return fftest.Seconds(r.Format.Duration)
-}
-
-func playsToTheEnd(t *testing.T, file string) {
-	t.Helper()
-	_, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-")
-	if err != nil || strings.TrimSpace(stderr) != "" {
-		t.Fatalf("ffmpeg reading %s: %v\n%s", file, err, stderr)
-	}
-}
-
 // TestRecordThreeCameras records three cameras in one process, each with
 // its own limit, while one camera jumps its timestamps an hour forward and
 // another 10 s back: every file lasts its limit.
@@ -121,12 +104,12 @@ func TestRecordThreeCameras(t *testing.T) {
 		if len(files) != 1 {
 			t.Fatalf("camera %s: %d files", name, len(files))
 		}
-		d := fileDuration(t, files[0])
+		d := fftest.Duration(t, files[0])
 		if math.Abs(d-limit) > 0.3 {
 			t.Fatalf("camera %s: %.2f s recorded, limit %.0f s", name, d, limit)
 		}
 		t.Logf("camera %s: limit %.0f s, recorded %.3f s", name, limit, d)
-		playsToTheEnd(t, files[0])
+		fftest.DecodesClean(t, files[0])
 	}
 }
 
@@ -137,20 +120,28 @@ func TestRecordKill9(t *testing.T) {
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(7 * time.Second)))
+	file := kill9(t, p, out)
+	d := fftest.Duration(t, file)
+	if d < 5.5 {
+		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
+	}
+	t.Logf("%.3f s survived kill -9 at 7 s", d)
+	fftest.DecodesClean(t, file)
+}
+
+// kill9 kills `record` without warning, as a power cut would, and returns
+// the one file it was writing for camera cam under out.
+func kill9(t *testing.T, p *recordProc, out string) string {
+	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = p.cmd.Wait()
 	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
 	if len(files) != 1 {
-		t.Fatalf("%d files", len(files))
+		t.Fatalf("%d files after kill -9, want 1", len(files))
 	}
-	d := fileDuration(t, files[0])
-	if d < 5.5 {
-		t.Fatalf("%.2f s survived the kill, want at least 5.5", d)
-	}
-	t.Logf("%.3f s survived kill -9 at 7 s", d)
-	playsToTheEnd(t, files[0])
+	return files[0]
 }
 
 // TestRecordInterrupt stops `camdeck record` with Ctrl-C 4 s into the
@@ -173,8 +164,8 @@ func TestRecordInterrupt(t *testing.T) {
 	}
 	// The file appears once the first frames have taught the recorder its
 	// decode timeline (dtsWarmup, 16 frames): up to 0.64 s after they came.
-	if d := fileDuration(t, file); d < 3 || d > 5.1 {
+	if d := fftest.Duration(t, file); d < 3 || d > 5.1 {
 		t.Fatalf("%.2f s recorded in 4 s", d)
 	}
-	playsToTheEnd(t, file)
+	fftest.DecodesClean(t, file)
 }

@@ -53,6 +53,17 @@ func OpenClip(path string) (*Clip, error) {
 	return LoadClip(path)
 }
 
+// BenchClipEnv names an H.264 file (MP4 or Annex-B) that benchmarks use
+// instead of the built-in 720p demo clip: `make bench` sets it to its
+// 1080p30 camera clip.
+const BenchClipEnv = "CAMDECK_BENCH_CLIP"
+
+// BenchClip is the clip of the benchmarks: the file BenchClipEnv names,
+// or the built-in clip.
+func BenchClip() (*Clip, error) {
+	return OpenClip(os.Getenv(BenchClipEnv))
+}
+
 // LoadClip reads an H.264 file, either MP4 or Annex-B.
 func LoadClip(path string) (*Clip, error) {
 	buf, err := os.ReadFile(path)

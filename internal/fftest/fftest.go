@@ -234,3 +234,24 @@ func Rate(s string) float64 {
 	n, _ = strconv.ParseFloat(s, 64)
 	return n
 }
+
+// Duration is a file's duration in seconds as ffprobe reads it from the
+// container; -1 when it has none.
+func Duration(t testing.TB, file string) float64 {
+	t.Helper()
+	r, stderr, err := Probe(t, 30*time.Second, "-show_format", file)
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", file, err, stderr)
+	}
+	return Seconds(r.Format.Duration)
+}
+
+// DecodesClean runs FFmpeg's decoder over a whole file: it must end well
+// and print nothing, not a warning.
+func DecodesClean(t testing.TB, file string) {
+	t.Helper()
+	_, stderr, err := Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", file, "-f", "null", "-")
+	if err != nil || strings.TrimSpace(stderr) != "" {
+		t.Fatalf("ffmpeg decoding %s: %v\n%s", file, err, stderr)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/asticode/go-astiav"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
+	"github.com/camdeck/camdeck/internal/ratelimit"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -92,28 +93,15 @@ var timeNow = time.Now
 
 var logOnce sync.Once
 
-// rateLimit lets one event through per period.
-type rateLimit struct {
-	every time.Duration
-	last  atomic.Int64 // unix nanoseconds
-}
-
-func (r *rateLimit) allow() bool {
-	now := time.Now().UnixNano()
-	last := r.last.Load()
-	return now-last >= int64(r.every) && r.last.CompareAndSwap(last, now)
-}
-
 // quietLibav keeps libav's per-frame complaints (a lost reference after
 // packet loss, for instance) out of the terminal: errors only, and at most
 // one line every 10 s.
 func quietLibav() {
 	logOnce.Do(func() {
-		var limit rateLimit
-		limit.every = 10 * time.Second
+		limit := &ratelimit.Limit{Every: 10 * time.Second}
 		astiav.SetLogLevel(astiav.LogLevelError)
 		astiav.SetLogCallback(func(_ astiav.Classer, l astiav.LogLevel, _, msg string) {
-			if l <= astiav.LogLevelError && limit.allow() {
+			if l <= astiav.LogLevelError && limit.Allow() {
 				log.Printf("libav: %s", trimNewline(msg))
 			}
 		})

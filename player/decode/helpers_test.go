@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"os"
 	"strconv"
 	"testing"
 
@@ -35,15 +34,10 @@ func watch(t *testing.T, s *player.Session) *Decoder {
 	return dec
 }
 
-// benchClipEnv names an H.264 file (MP4 or Annex-B) the benchmarks use
-// instead of the built-in 720p demo clip: `make bench` sets it to its
-// 1080p30 camera clip.
-const benchClipEnv = "CAMDECK_BENCH_CLIP"
-
 // benchClip loads the clip of the decoding benchmarks.
 func benchClip(b *testing.B) *democam.Clip {
 	b.Helper()
-	clip, err := democam.OpenClip(os.Getenv(benchClipEnv))
+	clip, err := democam.BenchClip()
 	if err != nil {
 		b.Fatal(err)
 	}
