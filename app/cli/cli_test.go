@@ -114,6 +114,7 @@ func probeJSON(t *testing.T, args ...string) probeReport {
 // in the SDP: probe must still find the size and decode from the first
 // keyframe.
 func TestProbeInterop(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	clip := fftest.Make(t, filepath.Join(t.TempDir(), "clip.mp4"), "-f", "lavfi",
 		"-i", "testsrc2=size=800x448:rate=30:duration=20", "-c:v", "libx264", "-preset", "veryfast",
 		"-bf", "2", "-g", "60", "-pix_fmt", "yuv420p")

@@ -188,12 +188,13 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		// The recorder's limit counts from the first frame; a camera that
-		// sends none within its duration is given up here, so that the
-		// command ends on time whatever the cameras do.
+		// sends none within its duration and the connection timeout after
+		// it (connecting takes time, more on a busy machine) is given up
+		// here, so that the command ends on time whatever the cameras do.
 		if c.duration > 0 {
-			t := time.AfterFunc(c.duration, func() {
+			t := time.AfterFunc(c.duration+cf.timeout, func() {
 				if !c.began.Load() {
-					printf(stderr, "%s: nothing recorded within --duration %v\n", c.name, c.duration)
+					printf(stderr, "%s: nothing recorded within --duration %v and --timeout %v\n", c.name, c.duration, cf.timeout)
 					c.finish(errNothingRecorded)
 				}
 			})

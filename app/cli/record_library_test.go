@@ -17,6 +17,7 @@ import (
 // index lists it without a rescan; an index that cannot be opened costs
 // one warning, not the recording.
 func TestRecordFeedsIndex(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	srv := demo(t, &democam.Server{})
 	out, index := t.TempDir(), filepath.Join(t.TempDir(), "index.db")
 	before := time.Now()

@@ -16,6 +16,7 @@ import (
 // TestRecordLiveAgain: after `(retrying)` lines, the camera coming back
 // is said too.
 func TestRecordLiveAgain(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	srv := demo(t, &democam.Server{DropAfter: 2 * time.Second})
 	code, _, errOut := run("record", "--out", t.TempDir(), "--duration", "6s", "cam="+srv.URL())
 	if code != 0 {
@@ -30,6 +31,7 @@ func TestRecordLiveAgain(t *testing.T) {
 // TestRecordLogLinesHaveNoTimestamp: the engine's log lines (here, a
 // packet the depacketizer rejects) look like every other stderr line.
 func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	clip, err := democam.DefaultClip()
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +45,7 @@ func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seq uint16
-	for i := 0; i < 200 && p.cmd.ProcessState == nil; i++ {
+	for i := 0; i < 200 && !p.ended(); i++ {
 		fr := clip.Frames[i%50]
 		au := fr.NALUs
 		if fr.Key {
@@ -64,7 +66,7 @@ func TestRecordLogLinesHaveNoTimestamp(t *testing.T) {
 		}
 		time.Sleep(40 * time.Millisecond)
 	}
-	_ = p.cmd.Wait()
+	_ = p.wait()
 	stderr := p.stderr.String()
 	if !strings.Contains(stderr, "player: cam: ") {
 		t.Fatalf("stderr %q: want a player: line about the bad packet", stderr)

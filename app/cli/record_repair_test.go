@@ -20,6 +20,7 @@ import (
 // a write cut by a power failure leaves; the next `record` on the folder
 // cuts it off and writes the header's durations.
 func TestRecordKill9SilentThenRepair(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	const sent = 100
 	srv := demo(t, &democam.Server{Frames: sent})
 	out := t.TempDir()

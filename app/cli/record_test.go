@@ -22,6 +22,25 @@ type recordProc struct {
 	cmd            *exec.Cmd
 	stdout, stderr lockedBuffer
 	cancel         context.CancelFunc
+	done           chan struct{} // closed when the process has ended
+	err            error         // its exit, once done is closed
+}
+
+// ended tells whether the process has ended, without waiting.
+func (p *recordProc) ended() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// wait waits for the process to end and returns how it ended. Any number
+// of goroutines may wait: the process is waited for once.
+func (p *recordProc) wait() error {
+	<-p.done
+	return p.err
 }
 
 // errText is what the process has printed on stderr so far.
@@ -49,16 +68,20 @@ func (b *lockedBuffer) String() string {
 func startRecord(t *testing.T, args ...string) *recordProc {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	p := &recordProc{cancel: cancel}
+	p := &recordProc{cancel: cancel, done: make(chan struct{})}
 	p.cmd = reexec.Command(ctx, append([]string{"record"}, args...)...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		cancel()
 		t.Fatal(err)
 	}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
 	t.Cleanup(func() {
 		cancel()
-		_ = p.cmd.Wait()
+		<-p.done
 	})
 	return p
 }
@@ -85,6 +108,7 @@ func waitRecording(t *testing.T, dir string) time.Time {
 // its own limit, while one camera jumps its timestamps an hour forward and
 // another 10 s back: every file lasts its limit.
 func TestRecordThreeCameras(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	a := demo(t, &democam.Server{})
 	b := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: time.Hour})
 	c := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: -10 * time.Second})
@@ -93,7 +117,7 @@ func TestRecordThreeCameras(t *testing.T) {
 
 	p := startRecord(t, "--out", out, "--duration", "6s", "a="+a.URL(),
 		"--duration", "8s", "b="+b.URL(), "--duration", "10s", "c="+c.URL())
-	if err := p.cmd.Wait(); err != nil {
+	if err := p.wait(); err != nil {
 		t.Fatalf("record: %v\n%s", err, p.stderr.String())
 	}
 	if n := len(strings.Fields(p.stdout.String())); n != 3 {
@@ -116,6 +140,7 @@ func TestRecordThreeCameras(t *testing.T) {
 // TestRecordKill9 kills `camdeck record` without warning 7 s into the
 // recording: the file plays and holds all but the last part.
 func TestRecordKill9(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	srv := demo(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
@@ -136,7 +161,7 @@ func kill9(t *testing.T, p *recordProc, out string) string {
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	_ = p.cmd.Wait()
+	_ = p.wait()
 	files, _ := filepath.Glob(filepath.Join(out, "cam", "*.mp4"))
 	if len(files) != 1 {
 		t.Fatalf("%d files after kill -9, want 1", len(files))
@@ -148,6 +173,7 @@ func kill9(t *testing.T, p *recordProc, out string) string {
 // recording: it exits 0, prints the file, and the file is finished (its
 // duration is written).
 func TestRecordInterrupt(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	srv := demo(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
@@ -155,7 +181,7 @@ func TestRecordInterrupt(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.cmd.Wait(); err != nil {
+	if err := p.wait(); err != nil {
 		t.Fatalf("record: %v\n%s", err, p.stderr.String())
 	}
 	file := strings.TrimSpace(p.stdout.String())

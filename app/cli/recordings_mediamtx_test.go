@@ -15,6 +15,7 @@ import (
 // TestRecordingsExportMediaMTX lists and exports what a real MediaMTX
 // recorded of the demo camera, through its playback server.
 func TestRecordingsExportMediaMTX(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	if testing.Short() {
 		t.Skip("builds MediaMTX")
 	}

@@ -17,6 +17,7 @@ import (
 // TestRecordingsExportPrune lists, exports and prunes real recordings:
 // two stretches of a camera with an hour between them.
 func TestRecordingsExportPrune(t *testing.T) {
+	t.Parallel() // waits on real time; tests that set the environment run first
 	dir := t.TempDir()
 	index := filepath.Join(t.TempDir(), "index.db")
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.Local)
