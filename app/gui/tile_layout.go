@@ -23,7 +23,9 @@ func (m messageLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	var bs fyne.Size
 	if m.button != nil && m.button.Visible() {
 		bs = m.button.MinSize()
-		if maxH-bs.Height-pad < l.MinSize().Height {
+		// Room for the button means room for it and one line of text;
+		// the label's own MinSize would depend on how it was wrapped last.
+		if maxH-bs.Height-pad < oneLineHeight(l.TextStyle) {
 			bs = fyne.Size{} // no room for both: the text, and the menu has the button
 		}
 		maxH -= bs.Height + pad
@@ -138,4 +140,9 @@ func (c captionLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 func (c captionLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	h := max(c.name.MinSize().Height, c.state.MinSize().Height, c.right.MinSize().Height)
 	return fyne.NewSize(0, h)
+}
+
+// oneLineHeight is the height of a label showing one line of text.
+func oneLineHeight(style fyne.TextStyle) float32 {
+	return fyne.MeasureText("Mg", theme.TextSize(), style).Height + 2*theme.InnerPadding()
 }

@@ -7,6 +7,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/player"
@@ -212,5 +217,40 @@ func TestTileReconnectMessageInside(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMessageLayoutIgnoresPreviousWrap: whether a tile's message leaves
+// room for Retry is decided the same whatever the label showed before.
+// A label left wrapped to three lines (from a layout without the button)
+// made the next layout find no room and size the still visible button
+// 0x0, drawn over the text: seen on the reconnecting tiles of a real
+// window at 800x500.
+func TestMessageLayoutIgnoresPreviousWrap(t *testing.T) {
+	test.NewTempApp(t)
+	l := newTipLabel(nil, fyne.TextStyle{})
+	l.Text = "reconnecting in 3 s · unreachable: connection refused"
+	btn := widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() {})
+	box := container.New(messageLayout{label: l, button: btn}, canvas.NewRectangle(overlayShade), l, btn)
+	size := fyne.NewSize(188, 102)
+
+	fresh := func() (fyne.Size, fyne.Size) {
+		btn.Show()
+		box.Resize(fyne.NewSize(1, 1))
+		box.Resize(size)
+		return l.Size(), btn.Size()
+	}
+	wantLabel, wantBtn := fresh()
+	if wantBtn.Height == 0 {
+		t.Fatalf("a %v tile gives Retry no room: label %v", size, wantLabel)
+	}
+
+	btn.Hide() // the label wraps to its full height
+	box.Resize(fyne.NewSize(1, 1))
+	box.Resize(size)
+	btn.Show()
+	box.Refresh()
+	if gotLabel, gotBtn := l.Size(), btn.Size(); gotLabel != wantLabel || gotBtn != wantBtn {
+		t.Fatalf("after a wrapped label: label %v, Retry %v; a fresh layout gives %v and %v", gotLabel, gotBtn, wantLabel, wantBtn)
 	}
 }
