@@ -247,7 +247,11 @@ func TestSlowSink(t *testing.T) {
 	fast := newEventSink(false)
 	s := &Session{URL: srv.URL(), Timeout: 60 * time.Second, Logf: t.Logf}
 	s.AddSink(slow, 8)
-	s.AddSink(fast, 0)
+	// The fast sink's queue holds every frame sent, so that only the slow
+	// sink can ever drop: with the default 64 a loaded CI machine starved
+	// its goroutine for long enough to drop the GOP at frame 100, and with
+	// no keyframe after it the test waited for good.
+	s.AddSink(fast, 2*frames)
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
