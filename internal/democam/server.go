@@ -120,6 +120,13 @@ func (s *Server) listen() error {
 		RTSPAddress: s.Addr,
 		AuthMethods: []auth.VerifyMethod{auth.VerifyMethodDigestMD5},
 		TLSConfig:   s.TLSConfig,
+		// A reader that falls behind for a moment (a test process on a
+		// loaded machine) must not lose packets in the server: gortsplib's
+		// default queue of 256 packets is about 1.5 s of the clip and less
+		// than two keyframes, and a keyframe lost costs its whole GOP.
+		// 4096 is about 25 s; a real camera's send buffer and TCP window
+		// do the same job.
+		WriteQueueSize: 4096,
 		Listen: func(network, address string) (net.Listener, error) {
 			l, err := net.Listen(network, address)
 			if err == nil {
