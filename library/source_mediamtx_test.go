@@ -83,35 +83,9 @@ func TestMediaMTXSource(t *testing.T) {
 		if got := strings.Join(topBoxes(t, out), ","); got != "ftyp,moov,mdat" {
 			t.Errorf("top-level boxes %s, want ftyp,moov,mdat", got)
 		}
-		r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
-		if err != nil {
-			t.Fatalf("ffprobe: %v\n%s", err, stderr)
-		}
-		want := eto.Sub(efrom).Seconds()
-		if d := fftest.Seconds(r.Format.Duration); math.Abs(d-want) > frame.Seconds() {
-			t.Errorf("duration %.3f s, want %.3f ± one frame", d, want)
-		}
-		if len(r.Streams) != 1 || r.Streams[0].CodecType != "video" {
-			t.Fatalf("streams %+v, want one video stream", r.Streams)
-		}
-		s := r.Streams[0]
-		if st := fftest.Seconds(s.StartTime); math.Abs(st) > frame.Seconds() {
-			t.Errorf("video starts at %.3f s, want 0", st)
-		}
-		if n, wantN := fftest.Seconds(s.NbReadFrames), want*demoFPS; math.Abs(n-wantN) > 1 {
-			t.Errorf("%v frames presented, want %.0f ± 1", n, wantN)
-		}
-		_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
-		if err != nil || strings.TrimSpace(stderr) != "" {
-			t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
-		}
 		// The first frame shown is the one MediaMTX recorded at from, in
 		// its first file.
-		a := stillAt(t, srv.Files()[0], efrom.Sub(start), filepath.Join(dir, "source.png"))
-		b := stillAt(t, out, 0, filepath.Join(dir, "export.png"))
-		if psnr := fftest.PSNR(t, a, b); !math.IsInf(psnr, 1) {
-			t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
-		}
+		judgeExport(t, out, srv.Files()[0], efrom.Sub(start), eto.Sub(efrom))
 	})
 
 	// A GOP longer than the margin: the fetch starts inside the GOP
@@ -143,29 +117,42 @@ func TestMediaMTXSource(t *testing.T) {
 		if _, err := Export(ctx, &short, "cam", efrom, eto, out, nil); err != nil {
 			t.Fatal(err)
 		}
-		r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
-		if err != nil {
-			t.Fatalf("ffprobe: %v\n%s", err, stderr)
-		}
-		want := eto.Sub(efrom).Seconds()
-		if d := fftest.Seconds(r.Format.Duration); math.Abs(d-want) > frame.Seconds() {
-			t.Errorf("duration %.3f s, want %.3f ± one frame", d, want)
-		}
-		s := r.Streams[0]
-		if st := fftest.Seconds(s.StartTime); math.Abs(st) > frame.Seconds() {
-			t.Errorf("video starts at %.3f s, want 0", st)
-		}
-		if n, wantN := fftest.Seconds(s.NbReadFrames), want*demoFPS; math.Abs(n-wantN) > 1 {
-			t.Errorf("%v frames presented, want %.0f ± 1", n, wantN)
-		}
-		_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
-		if err != nil || strings.TrimSpace(stderr) != "" {
-			t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
-		}
-		a := stillAt(t, srv.Files()[0], efrom.Sub(start), filepath.Join(t.TempDir(), "source.png"))
-		b := stillAt(t, out, 0, filepath.Join(t.TempDir(), "export.png"))
-		if psnr := fftest.PSNR(t, a, b); !math.IsInf(psnr, 1) {
-			t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
-		}
+		judgeExport(t, out, srv.Files()[0], efrom.Sub(start), eto.Sub(efrom))
 	})
+}
+
+// judgeExport checks an export of length d with ffprobe and ffmpeg: its
+// duration is d ± one frame, its one video stream starts at 0 and
+// presents d × fps ± 1 frames, it decodes without a word, and its first
+// frame is the recording's frame at offset at.
+func judgeExport(t *testing.T, out, recording string, at, d time.Duration) {
+	t.Helper()
+	r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
+	if err != nil {
+		t.Fatalf("ffprobe: %v\n%s", err, stderr)
+	}
+	want := d.Seconds()
+	if got := fftest.Seconds(r.Format.Duration); math.Abs(got-want) > frame.Seconds() {
+		t.Errorf("duration %.3f s, want %.3f ± one frame", got, want)
+	}
+	if len(r.Streams) != 1 || r.Streams[0].CodecType != "video" {
+		t.Fatalf("streams %+v, want one video stream", r.Streams)
+	}
+	s := r.Streams[0]
+	if st := fftest.Seconds(s.StartTime); math.Abs(st) > frame.Seconds() {
+		t.Errorf("video starts at %.3f s, want 0", st)
+	}
+	if n, wantN := fftest.Seconds(s.NbReadFrames), want*demoFPS; math.Abs(n-wantN) > 1 {
+		t.Errorf("%v frames presented, want %.0f ± 1", n, wantN)
+	}
+	_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
+	if err != nil || strings.TrimSpace(stderr) != "" {
+		t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
+	}
+	dir := t.TempDir()
+	a := stillAt(t, recording, at, filepath.Join(dir, "source.png"))
+	b := stillAt(t, out, 0, filepath.Join(dir, "export.png"))
+	if psnr := fftest.PSNR(t, a, b); !math.IsInf(psnr, 1) {
+		t.Errorf("the export's first frame differs from the recording's at from (PSNR %.1f dB)", psnr)
+	}
 }
