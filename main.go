@@ -12,6 +12,7 @@ import (
 )
 
 func main() {
+	pprofFromEnv()
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		os.Exit(cli.Main(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 	}
