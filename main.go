@@ -9,10 +9,11 @@ import (
 	"os"
 
 	"github.com/camdeck/camdeck/app/cli"
+	"github.com/camdeck/camdeck/internal/pprofenv"
 )
 
 func main() {
-	pprofFromEnv()
+	pprofenv.Start()
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
 		os.Exit(cli.Main(os.Args[1:], &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}))
 	}

@@ -117,7 +117,7 @@ func newTile(c *camera) *tile {
 func (t *tile) CreateRenderer() fyne.WidgetRenderer {
 	over := container.NewBorder(container.NewHBox(t.statsBox), t.bar, nil, nil, t.msgBox)
 	return widget.NewSimpleRenderer(container.NewStack(
-		canvas.NewRectangle(tileBackground), t.img, t.dim, overlayTheme(over), t.border))
+		canvas.NewRectangle(tileBackground), t.img, t.dim, over, t.border))
 }
 
 // Resize asks the decoder for frames of the new size.

@@ -36,7 +36,7 @@ type toast struct {
 
 type toastItem struct {
 	label *widget.Label
-	box   fyne.CanvasObject // label over its background, in the dark theme
+	box   fyne.CanvasObject // label over its background
 }
 
 func newToast(do func(func())) *toast {
@@ -52,7 +52,7 @@ func (t *toast) show(msg string) {
 	l.Wrapping = fyne.TextWrapWord
 	bg := canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x20, B: 0x24, A: 0xf0})
 	bg.CornerRadius = 6
-	it := &toastItem{label: l, box: overlayTheme(container.NewStack(bg, l))}
+	it := &toastItem{label: l, box: container.NewStack(bg, l)}
 	t.items = append(t.items, it)
 	if len(t.items) > toastMax {
 		t.items = t.items[len(t.items)-toastMax:]

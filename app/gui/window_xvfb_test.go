@@ -13,6 +13,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/pprofenv"
 	"github.com/camdeck/camdeck/internal/reexec"
 	"github.com/camdeck/camdeck/internal/xvfb"
 )
@@ -21,7 +22,10 @@ import (
 // started this binary as camdeck (reexec.Command), so the test needs no
 // build of the program.
 func TestMain(m *testing.M) {
-	reexec.Main(Main)
+	reexec.Main(func(args []string) int {
+		pprofenv.Start() // as main does
+		return Main(args)
+	})
 	os.Exit(m.Run())
 }
 

@@ -1,4 +1,4 @@
-package main
+package pprofenv
 
 import (
 	"io"
@@ -9,11 +9,11 @@ import (
 
 func TestPprofLoopbackOnly(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:6060", "localhost:0", "nonsense"} {
-		if _, err := servePprof(addr); err == nil {
-			t.Errorf("servePprof(%q) served; want only loopback IP addresses", addr)
+		if _, err := Serve(addr); err == nil {
+			t.Errorf("Serve(%q) served; want only loopback IP addresses", addr)
 		}
 	}
-	a, err := servePprof("127.0.0.1:0")
+	a, err := Serve("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

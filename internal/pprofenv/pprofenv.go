@@ -1,4 +1,6 @@
-package main
+// Package pprofenv serves Go's profiling endpoints when CAMDECK_PPROF
+// names a loopback address, for measuring where camdeck's CPU and memory go.
+package pprofenv
 
 import (
 	"fmt"
@@ -8,23 +10,23 @@ import (
 	"os"
 )
 
-// pprofEnv names the variable that turns on Go's profiling endpoints, for
+// Var names the variable that turns on Go's profiling endpoints, for
 // measuring where CPU and memory go (issue notes, make bench):
 //
 //	CAMDECK_PPROF=127.0.0.1:6060 camdeck
 //	go tool pprof -top -inuse_space http://127.0.0.1:6060/debug/pprof/heap
-const pprofEnv = "CAMDECK_PPROF"
+const Var = "CAMDECK_PPROF"
 
-// servePprof serves the endpoints on addr until the process ends. Only a
+// Serve serves the endpoints on addr until the process ends. Only a
 // loopback address is taken: a heap profile holds the camera URLs.
-func servePprof(addr string) (net.Addr, error) {
+func Serve(addr string) (net.Addr, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("%s=%q: want a loopback address such as 127.0.0.1:6060", pprofEnv, addr)
+		return nil, fmt.Errorf("%s=%q: want a loopback address such as 127.0.0.1:6060", Var, addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", pprofEnv, err)
+		return nil, fmt.Errorf("%s: %w", Var, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -35,11 +37,11 @@ func servePprof(addr string) (net.Addr, error) {
 	return ln.Addr(), nil
 }
 
-// pprofFromEnv starts the endpoints when the variable is set; a wrong value
+// Start starts the endpoints when the variable is set; a wrong value
 // is one line on stderr and camdeck runs on without them.
-func pprofFromEnv() {
-	if addr := os.Getenv(pprofEnv); addr != "" {
-		if _, err := servePprof(addr); err != nil {
+func Start() {
+	if addr := os.Getenv(Var); addr != "" {
+		if _, err := Serve(addr); err != nil {
 			fmt.Fprintln(os.Stderr, "camdeck:", err)
 		}
 	}
