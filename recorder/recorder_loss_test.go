@@ -11,6 +11,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/rtptest"
 	"github.com/camdeck/camdeck/player"
 )
@@ -119,7 +120,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	}
 	// Once the counter has every whole frame, so has the recorder's queue:
 	// RemoveSink delivers what is queued, then finishes the file.
-	waitFor(t, 30*time.Second, "the session to deliver every whole frame", func() bool {
+	poll.Until(t, 30*time.Second, "the session to deliver every whole frame", func() bool {
 		return counter.n.Load() >= frames-1
 	})
 	select {

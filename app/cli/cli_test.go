@@ -64,17 +64,8 @@ func runWithin(t *testing.T, within time.Duration, args ...string) (int, string,
 	}
 }
 
-func demo(t *testing.T, s *democam.Server) *democam.Server {
-	t.Helper()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 func TestProbe(t *testing.T) {
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	for _, tr := range []string{"tcp", "udp"} {
 		t.Run(tr, func(t *testing.T) {
 			code, out, errOut := run("probe", "--transport", tr, srv.URL())
@@ -137,8 +128,8 @@ func closedPort(t *testing.T) string {
 }
 
 func TestProbeErrors(t *testing.T) {
-	locked := demo(t, &democam.Server{User: "admin", Pass: "right-one"})
-	open := demo(t, &democam.Server{})
+	locked := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "right-one"})
+	open := democam.StartForTest(t, &democam.Server{})
 	mpeg4 := fftest.Make(t, filepath.Join(t.TempDir(), "mpeg4.mp4"), "-f", "lavfi",
 		"-i", "testsrc2=size=320x240:rate=25:duration=10", "-c:v", "mpeg4")
 	mpeg4URL := gstserver.StartWith(t, mpeg4, "mpeg4", false)

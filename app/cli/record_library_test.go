@@ -18,7 +18,7 @@ import (
 // one warning, not the recording.
 func TestRecordFeedsIndex(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out, index := t.TempDir(), filepath.Join(t.TempDir(), "index.db")
 	before := time.Now()
 	code, stdout, stderr := run("record", "--out", out, "--index", index, "--duration", "3s", "cam="+srv.URL())
@@ -68,7 +68,7 @@ func TestRecordFeedsIndex(t *testing.T) {
 // TestRecordRetention: record with --max-gb prunes the recordings beyond
 // the limit as it starts (here every older file: the limit is a byte).
 func TestRecordRetention(t *testing.T) {
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out, index := t.TempDir(), filepath.Join(t.TempDir(), "index.db")
 	lib := []string{"--out", out, "--index", index}
 	code, first, stderr := run(append(append([]string{"record"}, lib...), "--duration", "1s", "cam="+srv.URL())...)

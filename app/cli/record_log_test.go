@@ -17,7 +17,7 @@ import (
 // is said too.
 func TestRecordLiveAgain(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{DropAfter: 2 * time.Second})
+	srv := democam.StartForTest(t, &democam.Server{DropAfter: 2 * time.Second})
 	code, _, errOut := run("record", "--out", t.TempDir(), "--duration", "6s", "cam="+srv.URL())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

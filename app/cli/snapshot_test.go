@@ -26,7 +26,7 @@ func TestSnapshotColours(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := demo(t, &democam.Server{Clip: cl})
+			srv := democam.StartForTest(t, &democam.Server{Clip: cl})
 			snap := filepath.Join(dir, "snap.jpg")
 			code, out, errOut := run("snapshot", "-o", snap, srv.URL())
 			if code != 0 || strings.TrimSpace(out) != snap {

@@ -10,6 +10,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/democam"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/reexec"
 	"github.com/camdeck/camdeck/internal/xvfb"
 	"github.com/camdeck/camdeck/player"
@@ -83,13 +84,13 @@ func TestRecordingsWindow(t *testing.T) {
 	// before the window is mapped is lost; on a loaded machine that takes
 	// longer than any fixed wait).
 	live := image.Rect(300, 150, 1200, 650)
-	waitFor(t, 30*time.Second, "the live camera in the main window", func() bool {
+	poll.Until(t, 30*time.Second, "the live camera in the main window", func() bool {
 		return nonUniform(screen.Shot(t, dir, "live"), live)
 	})
 	x("key", "1", "v")
 	pressed := time.Now()
 	var before image.Image
-	waitFor(t, 60*time.Second, "the Recordings window, paused", func() bool {
+	poll.Until(t, 60*time.Second, "the Recordings window, paused", func() bool {
 		if time.Since(pressed) > 10*time.Second {
 			// A loaded machine starts the app slowly: a key sent before
 			// its window took the keyboard is lost. Another view over
@@ -103,7 +104,7 @@ func TestRecordingsWindow(t *testing.T) {
 		return nonUniform(before, video) && xvfb.Changed(a, before, video) == 0
 	})
 	x("mousemove", "232", "408", "click", "1")
-	waitFor(t, 20*time.Second, "the recording to play", func() bool {
+	poll.Until(t, 20*time.Second, "the recording to play", func() bool {
 		after := screen.Shot(t, dir, "rec-2")
 		return xvfb.Changed(before, after, video) > 0.002
 	})

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/reexec"
 	"github.com/camdeck/camdeck/internal/xvfb"
 )
@@ -88,7 +88,7 @@ func TestRealWindow(t *testing.T) {
 
 	// Both tiles show moving video.
 	var shot1 image.Image
-	waitFor(t, 30*time.Second, "both tiles to show video", func() bool {
+	poll.Until(t, 30*time.Second, "both tiles to show video", func() bool {
 		shot1 = screen.Shot(t, dir, "1")
 		return tilesShowVideo(shot1) == nil
 	})
@@ -119,7 +119,7 @@ func TestRealWindow(t *testing.T) {
 	x("key", "r")
 	rec := waitFile(t, filepath.Join(dir, "rec", "Demo_A", "*.mp4"))
 	time.Sleep(8 * time.Second) // the limit, a keyframe interval, and margin
-	if d := probeDuration(t, rec); d < 2.5 || d > 6 {
+	if d := fftest.Recorded(t, rec, 25); d < 2.5 || d > 6 {
 		t.Errorf("the 5 s recording lasts %.2f s", d)
 	}
 
@@ -136,7 +136,7 @@ func TestRealWindow(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("camdeck did not quit after Ctrl+Q")
 	}
-	if d := probeDuration(t, rec2); d < 1 {
+	if d := fftest.Recorded(t, rec2, 25); d < 1 {
 		t.Errorf("the recording cut by closing lasts %.2f s", d)
 	}
 }
@@ -154,19 +154,10 @@ func runEnv(t *testing.T, display string, d time.Duration, name string, args ...
 	return o.String(), e.String(), err
 }
 
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(d); !cond(); time.Sleep(500 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 func waitFile(t *testing.T, pattern string) string {
 	t.Helper()
 	var found string
-	waitFor(t, 20*time.Second, pattern, func() bool {
+	poll.Until(t, 20*time.Second, pattern, func() bool {
 		m, _ := filepath.Glob(pattern)
 		if len(m) > 0 {
 			found = m[0]
@@ -174,24 +165,6 @@ func waitFile(t *testing.T, pattern string) string {
 		return found != ""
 	})
 	return found
-}
-
-func probeDuration(t *testing.T, path string) float64 {
-	t.Helper()
-	rep, stderr, err := fftest.Probe(t, 30*time.Second, "-count_frames", "-show_streams", "-show_format", path)
-	if err != nil || len(rep.Streams) == 0 {
-		t.Fatalf("ffprobe %s: %v %s", filepath.Base(path), err, stderr)
-	}
-	if strings.TrimSpace(stderr) != "" {
-		t.Errorf("ffprobe %s complains: %s", filepath.Base(path), stderr)
-	}
-	d := fftest.Seconds(rep.Format.Duration)
-	var frames float64
-	fmt.Sscan(rep.Streams[0].NbReadFrames, &frames)
-	if frames < d*25*0.9 {
-		t.Errorf("%s: %.0f frames readable in %.2f s", filepath.Base(path), frames, d)
-	}
-	return d
 }
 
 func copyFile(t *testing.T, from, to string) {

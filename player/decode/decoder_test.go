@@ -27,7 +27,7 @@ func TestTileColours(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := startDemo(t, &democam.Server{Clip: cl})
+			srv := democam.StartForTest(t, &democam.Server{Clip: cl})
 			dec := watch(t, &player.Session{URL: srv.URL()})
 			var f *Frame
 			deadline := time.After(10 * time.Second)
