@@ -1,79 +1,32 @@
 package gui
 
 import (
-	"context"
 	"image"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	camdeck "github.com/camdeck/camdeck/app"
-	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/poll"
-	"github.com/camdeck/camdeck/internal/reexec"
+	"github.com/camdeck/camdeck/internal/rectest"
 	"github.com/camdeck/camdeck/internal/xvfb"
-	"github.com/camdeck/camdeck/player"
-	"github.com/camdeck/camdeck/recorder"
 )
 
-// TestRecordingsWindow records the demo camera, opens its Recordings view
-// (V) in camdeck under Xvfb, presses play, and checks that the video area
-// of two screenshots differs: the recording plays in the window.
+// TestRecordingsWindow records the demo clip (with rectest, at once),
+// opens its Recordings view (V) in camdeck under Xvfb, presses play, and
+// checks that the video area of two screenshots differs: the recording
+// plays in the window.
 func TestRecordingsWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an X server and the app")
 	}
 	dir := t.TempDir()
-	srv := &democam.Server{}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	rec := &recorder.Recorder{Dir: filepath.Join(dir, "rec"), Camera: "Demo", Segment: 3 * time.Second,
-		Duration: 6 * time.Second, OnLimit: func() { close(done) }, OnError: func(err error) { t.Errorf("recorder: %v", err) }}
-	s := &player.Session{URL: srv.URL(), Logf: t.Logf}
-	s.AddSink(rec, 256)
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-done:
-	case <-time.After(40 * time.Second):
-		t.Fatal("no recording")
-	}
-	s.Close()
-	srv.Close()
-
+	// Six seconds in two segments, ending a second ago.
+	rectest.Record(t, filepath.Join(dir, "rec"), "Demo", time.Now().Add(-7*time.Second), 6*time.Second, 3*time.Second, false)
 	p := camdeck.DemoProfile()
-	p.Name, p.RecordDir, p.SnapshotDir = "Demo", filepath.Join(dir, "rec"), filepath.Join(dir, "snap")
-	store := &camdeck.Store{Path: filepath.Join(dir, "config", "camdeck", camdeck.FileName)}
-	if err := store.Save([]camdeck.Profile{p}); err != nil {
-		t.Fatal(err)
-	}
-	screen := xvfb.Start(t, 1280, 800)
-	app := reexec.Command(context.Background())
-	app.Env = append(app.Env, screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
-	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
-	app.Stdout, app.Stderr = logf, logf
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		app.Process.Kill()
-		app.Wait()
-		logf.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(logf.Name())
-			t.Logf("camdeck's log:\n%s", log)
-		}
-	}()
-	x := func(args ...string) {
-		t.Helper()
-		if _, stderr, err := runEnv(t, screen.Display(), 10*time.Second, "xdotool", args...); err != nil {
-			t.Fatalf("xdotool %v: %v %s", args, err, stderr)
-		}
-	}
+	p.Name = "Demo"
+	w := startWindow(t, dir, p)
+	screen, x := w.screen, w.x
 	// The Recordings window opens at the top left, 780x470: video above,
 	// the timeline and two rows of buttons below (play is the fourth
 	// control of the first).
