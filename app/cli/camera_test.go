@@ -36,10 +36,7 @@ func TestPasswordSources(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(passEnv, c.env)
-			code, out, errOut := run(c.args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
+			out, errOut := runOK(t, c.args...)
 			if strings.Contains(out+errOut, pass) {
 				t.Fatalf("the password leaked: %s%s", out, errOut)
 			}

@@ -18,10 +18,7 @@ import (
 func TestRecordLiveAgain(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
 	srv := democam.StartForTest(t, &democam.Server{DropAfter: 2 * time.Second})
-	code, _, errOut := run("record", "--out", t.TempDir(), "--duration", "6s", "cam="+srv.URL())
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	_, errOut := runOK(t, "record", "--out", t.TempDir(), "--duration", "6s", "cam="+srv.URL())
 	retry := strings.Index(errOut, "(retrying)")
 	if retry < 0 || !strings.Contains(errOut[retry:], "cam: live again") {
 		t.Fatalf("stderr %q: want a live again line after (retrying)", errOut)
