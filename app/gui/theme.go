@@ -32,6 +32,18 @@ func recordIcon() fyne.Resource {
 	return theme.NewColoredResource(theme.MediaRecordIcon(), theme.ColorNameError)
 }
 
+// showRecording makes b a stop button with the tip stop while on (something
+// records), else a record button with the tip record.
+func (b *iconButton) showRecording(on bool, stop, record string) {
+	if on {
+		b.tip = stop
+		b.SetIcon(theme.MediaStopIcon())
+	} else {
+		b.tip = record
+		b.SetIcon(recordIcon())
+	}
+}
+
 // darkVariant is a theme that always draws its dark variant: text and
 // icons laid over video must be light whatever the system prefers.
 type darkVariant struct{ fyne.Theme }
