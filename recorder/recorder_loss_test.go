@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/gortsplib/v4/pkg/format"
-	"github.com/pion/rtp"
-
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/poll"
@@ -38,42 +35,6 @@ func newRawRTPSDP(t *testing.T, sdpParams bool) *rawRTP {
 	return &rawRTP{clip: clip, Camera: rtptest.Start(t, clip, sdpParams)}
 }
 
-// packets packetizes the clip's first n frames, keyframes with their
-// parameter sets, one slice of packets per frame.
-func (r *rawRTP) packets(t *testing.T, n int) [][]*rtp.Packet {
-	t.Helper()
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: r.clip.SPS, PPS: r.clip.PPS}
-	enc, err := f.CreateEncoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([][]*rtp.Packet, n)
-	for i, fr := range r.clip.Frames[:n] {
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{r.clip.SPS, r.clip.PPS}, au...)
-		}
-		if out[i], err = enc.Encode(au); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range out[i] {
-			p.Timestamp = uint32(fr.PTS)
-		}
-	}
-	return out
-}
-
-func (r *rawRTP) send(t *testing.T, p *rtp.Packet) {
-	t.Helper()
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Conn.Write(b); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestRecordKeepsDamagedGOP: a video packet lost mid-GOP costs the
 // recording only the frame it belonged to; the frames after it, up to the
 // next keyframe, are kept (the recorder is a player.LossKeeper), their
@@ -100,7 +61,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	}
 	defer s.Close()
 
-	pkts := src.packets(t, frames)
+	pkts := rtptest.Packets(t, src.clip, frames)
 	if len(pkts[lost]) < 2 {
 		t.Fatalf("frame %d is one packet; the test loses its first fragment", lost)
 	}
@@ -115,7 +76,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 			if i == lost && j == 0 {
 				continue // lost in the network
 			}
-			src.send(t, p)
+			src.Send(t, p)
 		}
 	}
 	// Once the counter has every whole frame, so has the recorder's queue:

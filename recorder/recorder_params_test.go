@@ -66,7 +66,7 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 		}
 		<-tick.C
 		for _, p := range pkts[i] {
-			src.send(t, p)
+			src.Send(t, p)
 		}
 	}
 	poll.Until(t, 30*time.Second, "the session to deliver every frame", func() bool {

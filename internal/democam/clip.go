@@ -93,6 +93,24 @@ func (c *Clip) normalize() error {
 	return nil
 }
 
+// WithParams is the access unit a camera sends for f: its NAL units, with
+// the clip's SPS and PPS in front when f is a keyframe that lacks them, so
+// that a reader that missed the SDP (or joins late) can start decoding
+// there.
+func (c *Clip) WithParams(f *Frame) [][]byte {
+	if !f.Key {
+		return f.NALUs
+	}
+	for _, n := range f.NALUs {
+		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
+			return f.NALUs
+		}
+	}
+	au := make([][]byte, 0, len(f.NALUs)+2)
+	au = append(au, c.SPS, c.PPS)
+	return append(au, f.NALUs...)
+}
+
 func (c *Clip) readSize() error {
 	if c.SPS == nil || c.PPS == nil {
 		return errors.New("democam: no SPS/PPS in the H.264 stream")
