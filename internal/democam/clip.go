@@ -59,9 +59,14 @@ func OpenClip(path string) (*Clip, error) {
 const BenchClipEnv = "CAMDECK_BENCH_CLIP"
 
 // BenchClip is the clip of the benchmarks: the file BenchClipEnv names,
-// or the built-in clip.
-func BenchClip() (*Clip, error) {
-	return OpenClip(os.Getenv(BenchClipEnv))
+// or the built-in clip. It fails the benchmark if the clip cannot be read.
+func BenchClip(b TB) *Clip {
+	b.Helper()
+	clip, err := OpenClip(os.Getenv(BenchClipEnv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return clip
 }
 
 // LoadClip reads an H.264 file, either MP4 or Annex-B.

@@ -25,16 +25,6 @@ func watch(t *testing.T, s *player.Session) *Decoder {
 	return dec
 }
 
-// benchClip loads the clip of the decoding benchmarks.
-func benchClip(b *testing.B) *democam.Clip {
-	b.Helper()
-	clip, err := democam.BenchClip()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return clip
-}
-
 // benchTrack describes a clip as the session would from its SDP.
 func benchTrack(clip *democam.Clip) *player.Track {
 	return &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
