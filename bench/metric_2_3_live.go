@@ -19,11 +19,12 @@ const gridCameras = 4
 type liveRun struct {
 	cpu, rss, fps float64 // cores over the window; bytes at its end; frames decoded per second
 	cs            float64 // context switches per second over the window, all threads
+	also          float64 // cores the sample's other process used over the window
 	cam           liveResult
 	err           error
 }
 
-func failed(err error) liveRun { return liveRun{cpu: nan(), rss: nan(), err: err} }
+func failed(err error) liveRun { return liveRun{cpu: nan(), rss: nan(), also: nan(), err: err} }
 
 // live measures figures 2 and 3 (but 3d), and 6a from the same runs: CPU
 // per live 1080p30 camera shown as a tile, against ffmpeg decoding the
@@ -44,7 +45,7 @@ func (b *bench) live(ctx context.Context) error {
 		}
 		trialOrder(i, func() {
 			cam[i], four[i] = b.camLive(srv.url, 1, tile), b.camLive(srv.url, gridCameras, tile)
-		}, func() { ff[i] = b.window(side{prog: "ffmpeg", args: b.ffLiveArgs(srv.url)}, nil) })
+		}, func() { ff[i] = b.window(side{prog: "ffmpeg", args: b.ffLiveArgs(srv.url)}, b.liveSample(nil)) })
 		full[i] = b.camLive(srv.url, 1, "full")
 		for _, r := range []liveRun{cam[i], ff[i], full[i], four[i]} {
 			if r.err != nil {
@@ -105,7 +106,7 @@ func (b *bench) live(ctx context.Context) error {
 // camLive runs the live helper on n cameras for one window.
 func (b *bench) camLive(url string, n int, size string) liveRun {
 	var res liveResult
-	r := b.window(side{args: []string{"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg()}}, &res)
+	r := b.window(side{args: []string{"live", "-url", url, "-n", fmt.Sprint(n), "-size", size, "-threads", b.threadsArg()}}, b.liveSample(&res))
 	r.cam, r.fps = res, res.FPS
 	return r
 }
@@ -115,28 +116,46 @@ func (b *bench) ffLiveArgs(url string) []string {
 	return ffmpegArgs("-threads", b.threadsArg(), "-rtsp_transport", "tcp", "-i", url, "-vf", "scale=640:360,format=rgba", "-f", "null", "-")
 }
 
-// window runs a side for one measured window: it starts it, waits until
-// the warm-up has passed since, takes its CPU time and context switches
-// over the window and its RSS at the end, and stops it. A helper's result
-// is read into res; ffmpeg's frame rate over the window from its
-// statistics.
-func (b *bench) window(sd side, res any) liveRun {
-	p, err := b.launch(sd, b.cfg.Warmup+30*time.Second)
+// sample is how window measures a side.
+type sample struct {
+	warmup, hold time.Duration // from the side's start to the window (a helper is also waited for until ready); the window
+	also         int           // a process whose CPU is taken over the same window (the X server, the demo camera); 0 for none
+	res          any           // a helper's result is read into it
+	then         func() error  // runs after the window, while the side still runs
+}
+
+// liveSample is the sample of the live and record runs: -warmup, then -window.
+func (b *bench) liveSample(res any) sample {
+	return sample{warmup: b.cfg.Warmup, hold: b.cfg.Window, res: res}
+}
+
+// window is the bench's one way of measuring a process: it starts a side,
+// waits until the warm-up has passed since, takes its CPU time and context
+// switches over the window (and also's CPU) and its RSS at the end, and
+// stops it. ffmpeg's frame rate over the window comes from its statistics.
+func (b *bench) window(sd side, m sample) liveRun {
+	p, err := b.launch(sd, m.warmup+90*time.Second)
 	if err != nil {
 		return failed(err)
 	}
 	frames := func() int { n, _ := ffmpegFrames(p.errOutput()); return n }
-	time.Sleep(time.Until(p.start.Add(b.cfg.Warmup)))
-	f0, cs0 := frames(), contextSwitches(p.pid())
-	cpu, err := p.cpuWindow(b.cfg.Window)
-	r := liveRun{cpu: cpu, cs: float64(contextSwitches(p.pid())-cs0) / b.cfg.Window.Seconds()}
-	r.fps = float64(frames()-f0) / b.cfg.Window.Seconds()
+	time.Sleep(time.Until(p.start.Add(m.warmup)))
+	f0, cs0, a0, t0 := frames(), contextSwitches(p.pid()), schedTime(m.also), time.Now()
+	cpu, err := p.cpuWindow(m.hold)
+	r := liveRun{cpu: cpu, cs: float64(contextSwitches(p.pid())-cs0) / m.hold.Seconds()}
+	r.fps = float64(frames()-f0) / m.hold.Seconds()
+	if m.also != 0 {
+		r.also = (schedTime(m.also) - a0).Seconds() / time.Since(t0).Seconds()
+	}
 	rss, rerr := p.rss()
 	r.rss = float64(rss)
-	if lines := p.stop(30 * time.Second); err == nil && rerr == nil && res != nil {
-		err = helperResult(lines, res)
+	if err = errors.Join(err, rerr); err == nil && m.then != nil {
+		err = m.then()
 	}
-	if err = errors.Join(err, rerr); err != nil {
+	if lines := p.stop(90 * time.Second); err == nil && m.res != nil {
+		err = helperResult(lines, m.res)
+	}
+	if err != nil {
 		return failed(err)
 	}
 	return r

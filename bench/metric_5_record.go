@@ -38,9 +38,9 @@ func (b *bench) record(ctx context.Context) error {
 			return err
 		}
 		trialOrder(i, func() {
-			cam[i] = b.window(side{args: []string{"record", "-url", srv.url, "-dir", b.fresh("rec/cpu")}}, nil)
+			cam[i] = b.window(side{args: []string{"record", "-url", srv.url, "-dir", b.fresh("rec/cpu")}}, b.liveSample(nil))
 		}, func() {
-			ff[i] = b.window(side{prog: "ffmpeg", args: ffCopyArgs(srv.url, filepath.Join(b.fresh("rec/ffmpeg"), "ffmpeg.mp4"))}, nil)
+			ff[i] = b.window(side{prog: "ffmpeg", args: ffCopyArgs(srv.url, filepath.Join(b.fresh("rec/ffmpeg"), "ffmpeg.mp4"))}, b.liveSample(nil))
 		})
 		for _, r := range []liveRun{cam[i], ff[i]} {
 			if r.err != nil {
@@ -133,20 +133,9 @@ func (b *bench) scaleRun(srv *server, n int) scaleRun {
 	r := scaleRun{n: n}
 	dir := b.fresh(fmt.Sprintf("rec/scale-%d", n))
 	defer os.RemoveAll(dir)
-	p, err := b.launch(side{args: []string{"record", "-url", srv.url, "-n", strconv.Itoa(n), "-dir", dir}}, 90*time.Second)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	s0, t0 := schedTime(srv.p.pid()), time.Now()
-	r.cpu, err = p.cpuWindow(b.cfg.ScaleHold)
-	r.server = (schedTime(srv.p.pid()) - s0).Seconds() / time.Since(t0).Seconds()
-	rss, _ := p.rss()
-	r.rss = float64(rss)
-	if lines := p.stop(90 * time.Second); err == nil {
-		err = helperResult(lines, &r.res)
-	}
-	if r.err = err; err != nil {
+	w := b.window(side{args: []string{"record", "-url", srv.url, "-n", strconv.Itoa(n), "-dir", dir}},
+		sample{hold: b.cfg.ScaleHold, also: srv.p.pid(), res: &r.res})
+	if r.cpu, r.server, r.rss, r.err = w.cpu, w.also, w.rss, w.err; r.err != nil {
 		return r
 	}
 	for _, f := range r.res.Files {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -21,11 +20,8 @@ const guiCameras = 4
 // camera. Both draw through Mesa's software OpenGL on the same X server.
 func (b *bench) gui(ctx context.Context) error {
 	const metric = "7. GUI idle CPU under Xvfb, 4 × 720p25 cameras in the grid (% of one core)"
-	for _, tool := range []string{"Xvfb", "ffplay", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			b.rows = append(b.rows, pending(metric, tool))
-			return nil
-		}
+	if b.missing(metric, "Xvfb", "ffplay", "import") {
+		return nil
 	}
 	dir := b.fresh("gui")
 	srv, err := b.startServer(b.sd)
@@ -59,30 +55,21 @@ func (b *bench) gui(ctx context.Context) error {
 	n := b.cfg.Runs
 	cam, ff, camX, ffX, camM, ffM := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	measure := func(name string, sd side, cpu, xcpu, moved *float64) error {
-		*cpu, *xcpu, *moved = nan(), nan(), nan()
-		p, err := b.launch(sd, 0)
-		if err != nil {
+		*moved = nan()
+		r := b.window(sd, sample{warmup: warmup, hold: b.cfg.Window, also: x.Pid(), then: func() error {
+			shot1, err := x.Screenshot(filepath.Join(dir, name+"-1.png"))
+			if err != nil {
+				return err
+			}
+			time.Sleep(500 * time.Millisecond)
+			shot2, err := x.Screenshot(filepath.Join(dir, name+"-2.png"))
+			if err == nil {
+				*moved = xvfb.Changed(shot1, shot2, shot1.Bounds())
+			}
 			return err
-		}
-		defer p.stop(30 * time.Second)
-		time.Sleep(time.Until(p.start.Add(warmup)))
-		x0, t0 := schedTime(x.Pid()), time.Now()
-		c, err := p.cpuWindow(b.cfg.Window)
-		xc := (schedTime(x.Pid()) - x0).Seconds() / time.Since(t0).Seconds()
-		if err != nil {
-			return err
-		}
-		shot1, err := x.Screenshot(filepath.Join(dir, name+"-1.png"))
-		if err != nil {
-			return err
-		}
-		time.Sleep(500 * time.Millisecond)
-		shot2, err := x.Screenshot(filepath.Join(dir, name+"-2.png"))
-		if err != nil {
-			return err
-		}
-		*cpu, *xcpu, *moved = c, xc, xvfb.Changed(shot1, shot2, shot1.Bounds())
-		return nil
+		}})
+		*cpu, *xcpu = r.cpu, r.also
+		return r.err
 	}
 	camSide := side{label: "camdeck, per camera", env: camEnv, prog: b.camdeck, cameras: guiCameras}
 	ffSide := side{label: "ffplay", env: []string{x.Env(), "HOME=" + dir}, prog: "ffplay", args: ffArgs}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,18 +149,9 @@ func keepLines(out string, prefixes ...string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
 		t := strings.TrimSpace(l)
-		if t != "" && !slicesHasPrefix(t, prefixes) {
+		if t != "" && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(t, p) }) {
 			b.WriteString(l + "\n")
 		}
 	}
 	return b.String()
-}
-
-func slicesHasPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,9 +84,16 @@ func goal(text string, ok bool) string {
 	return text + ": **missed**"
 }
 
-// pending is the row of a figure whose tools are missing.
-func pending(metric, tool string) row {
-	return row{Metric: metric, Camdeck: "pending", Goal: "pending: " + tool + " is not installed"}
+// missing tells whether one of the tools a figure needs is not
+// installed; if so, the figure's row says which.
+func (b *bench) missing(metric string, tools ...string) bool {
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			b.rows = append(b.rows, row{Metric: metric, Camdeck: "pending", Goal: "pending: " + tool + " is not installed"})
+			return true
+		}
+	}
+	return false
 }
 
 // figure splits a metric's leading label ("3d.") into its number and

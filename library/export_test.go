@@ -95,10 +95,7 @@ func TestExport(t *testing.T) {
 			if got := strings.Join(topBoxes(t, out), ","); got != "ftyp,moov,mdat" {
 				t.Errorf("top-level boxes %s, want ftyp,moov,mdat", got)
 			}
-			r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
-			if err != nil {
-				t.Fatalf("ffprobe: %v\n%s", err, stderr)
-			}
+			r := fftest.Counted(t, out)
 			want := (c.to - c.from).Seconds()
 			if d := fftest.Seconds(r.Format.Duration); math.Abs(d-want) > frame.Seconds() {
 				t.Errorf("duration %.3f s, want %.3f ± one frame", d, want)
@@ -125,10 +122,7 @@ func TestExport(t *testing.T) {
 			if !video || !audio {
 				t.Errorf("streams %+v: want video and audio", r.Streams)
 			}
-			_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
-			if err != nil || strings.TrimSpace(stderr) != "" {
-				t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
-			}
+			fftest.DecodesClean(t, out)
 			// The first frame shown is the one recorded at from.
 			var seg Segment
 			for _, s := range segs {

@@ -127,10 +127,7 @@ func TestMediaMTXSource(t *testing.T) {
 // frame is the recording's frame at offset at.
 func judgeExport(t *testing.T, out, recording string, at, d time.Duration) {
 	t.Helper()
-	r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", out)
-	if err != nil {
-		t.Fatalf("ffprobe: %v\n%s", err, stderr)
-	}
+	r := fftest.Counted(t, out)
 	want := d.Seconds()
 	if got := fftest.Seconds(r.Format.Duration); math.Abs(got-want) > frame.Seconds() {
 		t.Errorf("duration %.3f s, want %.3f ± one frame", got, want)
@@ -145,10 +142,7 @@ func judgeExport(t *testing.T, out, recording string, at, d time.Duration) {
 	if n, wantN := fftest.Seconds(s.NbReadFrames), want*demoFPS; math.Abs(n-wantN) > 1 {
 		t.Errorf("%v frames presented, want %.0f ± 1", n, wantN)
 	}
-	_, stderr, err = fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-i", out, "-f", "null", "-")
-	if err != nil || strings.TrimSpace(stderr) != "" {
-		t.Errorf("ffmpeg decoding the export: %v\n%s", err, stderr)
-	}
+	fftest.DecodesClean(t, out)
 	dir := t.TempDir()
 	a := stillAt(t, recording, at, filepath.Join(dir, "source.png"))
 	b := stillAt(t, out, 0, filepath.Join(dir, "export.png"))

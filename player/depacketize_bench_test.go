@@ -9,16 +9,6 @@ import (
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
-// benchClip loads the clip of the hot-path benchmarks.
-func benchClip(b *testing.B) *democam.Clip {
-	b.Helper()
-	clip, err := democam.BenchClip()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return clip
-}
-
 // benchTrack describes a clip as the session would from its SDP.
 func benchTrack(clip *democam.Clip) *Track {
 	t := &Track{Codec: CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS}
@@ -31,7 +21,7 @@ func benchTrack(clip *democam.Clip) *Track {
 // cameras send) reassembled into a unit and copied out of the packet
 // buffers. One op is one unit; the bytes are the clip's mean unit size.
 func BenchmarkDepacketize(b *testing.B) {
-	clip := benchClip(b)
+	clip := democam.BenchClip(b)
 	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
 	enc, err := f.CreateEncoder()
 	if err != nil {
@@ -76,7 +66,7 @@ func BenchmarkDepacketize(b *testing.B) {
 // BenchmarkCopyData measures the copy of a unit out of the packet buffers
 // alone, for a large (key) frame and a typical one.
 func BenchmarkCopyData(b *testing.B) {
-	clip := benchClip(b)
+	clip := democam.BenchClip(b)
 	largest, typical := clip.Frames[0].NALUs, clip.Frames[len(clip.Frames)/2].NALUs
 	for _, fr := range clip.Frames {
 		if size(fr.NALUs) > size(largest) {

@@ -155,11 +155,7 @@ func (fc *fakeCam) writeFrames(t *testing.T, n int, pause time.Duration, stamp f
 		t.Fatal(err)
 	}
 	for i, fr := range fc.clip.Frames[:n] {
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{fc.clip.SPS, fc.clip.PPS}, au...)
-		}
-		pkts, err := enc.Encode(au)
+		pkts, err := enc.Encode(fc.clip.WithParams(&fr))
 		if err != nil {
 			t.Fatal(err)
 		}

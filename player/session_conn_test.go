@@ -44,10 +44,10 @@ func selfSigned(t *testing.T) *tls.Config {
 // TestCredentials: Digest and Basic auth, with credentials in the URL or
 // given apart (as a profile keeps them).
 func TestCredentials(t *testing.T) {
-	digest := startDemo(t, &democam.Server{User: "admin", Pass: "pa:ss@word"})
+	digest := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "pa:ss@word"})
 	// gortsplib's server splits Basic credentials at every colon, so the
 	// Basic camera's password has none.
-	basic := startDemo(t, &democam.Server{User: "admin", Pass: "pa$s@word", BasicAuth: true})
+	basic := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "pa$s@word", BasicAuth: true})
 	cases := []struct {
 		name string
 		s    *Session
@@ -68,7 +68,7 @@ func TestCredentials(t *testing.T) {
 // TestWrongPassword: the session gives up at once (retrying locks accounts
 // on many cameras) with an authentication error that hides the password.
 func TestWrongPassword(t *testing.T) {
-	srv := startDemo(t, &democam.Server{User: "admin", Pass: "right"})
+	srv := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "right"})
 	w := watch(t, &Session{URL: srv.URL(), User: "admin", Pass: "Wr0ngPassw0rd"})
 	err := w.givesUp(t)
 	if !errors.Is(err, ErrAuth) || w.sess.State().State != StateFailed {
@@ -82,7 +82,7 @@ func TestWrongPassword(t *testing.T) {
 // TestRTSPS reads a camera over TLS with a self-signed certificate, which
 // is refused only when asked to verify it.
 func TestRTSPS(t *testing.T) {
-	srv := startDemo(t, &democam.Server{TLSConfig: selfSigned(t)})
+	srv := democam.StartForTest(t, &democam.Server{TLSConfig: selfSigned(t)})
 	if !strings.HasPrefix(srv.URL(), "rtsps://") {
 		t.Fatalf("URL %s", srv.URL())
 	}
@@ -102,7 +102,7 @@ func TestRTSPS(t *testing.T) {
 // timeout; the session reconnects and frames come back.
 func TestSilentCamera(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{StallAfter: 2 * time.Second, StallFor: 5 * time.Second})
+	srv := democam.StartForTest(t, &democam.Server{StallAfter: 2 * time.Second, StallFor: 5 * time.Second})
 	w := watch(t, &Session{URL: srv.URL(), Timeout: 2 * time.Second, ReconnectMin: 200 * time.Millisecond})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -126,7 +126,7 @@ func TestSilentCamera(t *testing.T) {
 // read over TCP.
 func TestAutoTransport(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{DisableUDP: true})
+	srv := democam.StartForTest(t, &democam.Server{DisableUDP: true})
 	w := watch(t, &Session{URL: srv.URL(), Transport: TransportAuto})
 	w.waitFrames(t, 25, 15*time.Second)
 	if tr := w.sess.Stats().Transport; tr != "tcp" {

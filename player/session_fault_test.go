@@ -263,7 +263,7 @@ func TestRefusedRequest(t *testing.T) {
 // default, about 208 KB, loses packets of a 170 KB keyframe).
 func TestUDPReadBuffer(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	w := watch(t, &Session{URL: srv.URL(), Transport: TransportUDP})
 	w.waitFrames(t, 5, 15*time.Second)
 	if st := w.sess.Stats(); st.Transport != "udp" || st.UDPReadBuffer < udpReadBuffer {

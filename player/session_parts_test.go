@@ -35,31 +35,6 @@ func writeSDP(t *testing.T, clip *democam.Clip, vport, aport int) string {
 	return path
 }
 
-// videoPackets packetizes the clip's first n frames, keyframes with their
-// parameter sets, one slice of packets per frame.
-func videoPackets(t *testing.T, clip *democam.Clip, n int) [][]*rtp.Packet {
-	t.Helper()
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
-	enc, err := f.CreateEncoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([][]*rtp.Packet, n)
-	for i, fr := range clip.Frames[:n] {
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{clip.SPS, clip.PPS}, au...)
-		}
-		if out[i], err = enc.Encode(au); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range out[i] {
-			p.Timestamp = uint32(fr.PTS)
-		}
-	}
-	return out
-}
-
 func dialUDP(t *testing.T, port int) net.Conn {
 	t.Helper()
 	c, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", port))
@@ -106,7 +81,7 @@ func TestLossIsPerTrack(t *testing.T) {
 	<-keeper.streams // the ports are bound
 
 	vc, ac := dialUDP(t, vport), dialUDP(t, aport)
-	pkts := videoPackets(t, clip, frames)
+	pkts := rtptest.Packets(t, clip, frames)
 	if len(pkts[lostVideo]) < 2 {
 		t.Fatalf("frame %d is one packet; the test loses its first fragment", lostVideo)
 	}
@@ -172,7 +147,7 @@ func TestRawRTPCloseWhileFlooded(t *testing.T) {
 	c := dialUDP(t, port)
 	stop := make(chan struct{})
 	flooding := make(chan struct{})
-	pkts := videoPackets(t, clip, 50)
+	pkts := rtptest.Packets(t, clip, 50)
 	go func() {
 		defer close(flooding)
 		var seq uint16

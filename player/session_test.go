@@ -11,15 +11,6 @@ import (
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
-func startDemo(t *testing.T, s *democam.Server) *democam.Server {
-	t.Helper()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 // watched is a session with a counting sink and a log of its states.
 type watched struct {
 	sess *Session
@@ -108,7 +99,7 @@ func TestLiveCount(t *testing.T) {
 	for _, tr := range []Transport{TransportTCP, TransportUDP} {
 		t.Run(string(tr), func(t *testing.T) {
 			t.Parallel()
-			srv := startDemo(t, &democam.Server{Frames: frames})
+			srv := democam.StartForTest(t, &democam.Server{Frames: frames})
 			sink := newEventSink(true)
 			s := &Session{URL: srv.URL(), Transport: tr, Timeout: 60 * time.Second, Logf: t.Logf}
 			// A queue that holds the whole clip: this counts, not times.
@@ -146,7 +137,7 @@ func TestLiveCount(t *testing.T) {
 // and frames flow again.
 func TestReconnect(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{DropAfter: 3 * time.Second})
+	srv := democam.StartForTest(t, &democam.Server{DropAfter: 3 * time.Second})
 	w := watch(t, &Session{URL: srv.URL()})
 
 	deadline := time.Now().Add(30 * time.Second)
@@ -188,7 +179,7 @@ func TestTimestampJumps(t *testing.T) {
 	for _, jump := range []time.Duration{time.Hour, -10 * time.Second} {
 		t.Run(jump.String(), func(t *testing.T) {
 			t.Parallel()
-			srv := startDemo(t, &democam.Server{JumpAfter: 2 * time.Second, JumpBy: jump})
+			srv := democam.StartForTest(t, &democam.Server{JumpAfter: 2 * time.Second, JumpBy: jump})
 			w := watch(t, &Session{URL: srv.URL()})
 			// The jump comes 2 s (50 frames) in; 50 more are past it.
 			w.waitFrames(t, 100, 60*time.Second)
@@ -204,7 +195,7 @@ func TestTimestampJumps(t *testing.T) {
 // reports no error).
 func TestJoinMidGOP(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{Shared: true})
+	srv := democam.StartForTest(t, &democam.Server{Shared: true})
 	time.Sleep(700 * time.Millisecond) // between the keyframes at 0 and 2 s
 	first := make(chan *Unit, 1)
 	s := &Session{URL: srv.URL()}
@@ -235,7 +226,7 @@ func (s *funcSink) OnStreamEnd(error) {}
 func TestSlowSink(t *testing.T) {
 	t.Parallel()
 	const frames = 150
-	srv := startDemo(t, &democam.Server{Frames: frames})
+	srv := democam.StartForTest(t, &democam.Server{Frames: frames})
 	var mu sync.Mutex
 	var got []*Unit
 	slow := sinkFunc(func(u *Unit) {

@@ -13,8 +13,8 @@ import (
 // TestBasicInClearWarning: a camera that asks for Basic over plain RTSP
 // gets one warning line, and its stats say so; a Digest camera none.
 func TestBasicInClearWarning(t *testing.T) {
-	basic := startDemo(t, &democam.Server{User: "admin", Pass: "pa$s@word", BasicAuth: true})
-	digest := startDemo(t, &democam.Server{User: "admin", Pass: "pa$s@word"})
+	basic := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "pa$s@word", BasicAuth: true})
+	digest := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "pa$s@word"})
 	for _, c := range []struct {
 		name string
 		url  string

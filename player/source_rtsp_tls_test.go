@@ -25,8 +25,8 @@ func evilCert(t *testing.T) (*tls.Config, string) {
 func TestRTSPSTrustOnFirstUse(t *testing.T) {
 	cfg1, fp1 := evilCert(t)
 	cfg2, fp2 := evilCert(t)
-	first := startDemo(t, &democam.Server{TLSConfig: cfg1})
-	changed := startDemo(t, &democam.Server{TLSConfig: cfg2})
+	first := democam.StartForTest(t, &democam.Server{TLSConfig: cfg1})
+	changed := democam.StartForTest(t, &democam.Server{TLSConfig: cfg2})
 
 	seen := make(chan string, 4)
 	s := &Session{URL: first.URL(), OnCertificate: func(fp string) { seen <- fp }}

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/gortsplib/v4/pkg/format"
-
 	"github.com/camdeck/camdeck/assets"
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/rtptest"
@@ -62,36 +60,19 @@ func TestRawRTPLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	cam := rtptest.Start(t, clip, true)
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
 	bound := newEventSink(false)
 	s := &Session{URL: cam.SDP}
 	s.AddSink(bound, 0)
 	w := watch(t, s)
 	<-bound.streams // the session has bound the port
 
-	enc, err := f.CreateEncoder()
-	if err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
-	for i, fr := range clip.Frames[:150] { // keyframes at 0, 50, 100
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{clip.SPS, clip.PPS}, au...)
-		}
-		pkts, err := enc.Encode(au)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, pkts := range rtptest.Packets(t, clip, 150) { // keyframes at 0, 50, 100
 		for j, p := range pkts {
 			if i == 60 && j == 0 {
 				continue // lost in the network
 			}
-			p.Timestamp = uint32(fr.PTS)
-			b, _ := p.Marshal()
-			if _, err := cam.Conn.Write(b); err != nil {
-				t.Fatal(err)
-			}
+			cam.Send(t, p)
 		}
 		time.Sleep(time.Until(start.Add(time.Duration(i+1) * 40 * time.Millisecond)))
 	}

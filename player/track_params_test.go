@@ -173,11 +173,7 @@ func TestNormalizeH264SDP(t *testing.T) {
 	var keys []bool
 	for _, fr := range frames {
 		aus = append(aus, fr.NALUs)
-		w := fr.NALUs
-		if fr.Key {
-			w = append([][]byte{clip.SPS, clip.PPS}, w...)
-		}
-		want, keys = append(want, w), append(keys, fr.Key)
+		want, keys = append(want, clip.WithParams(&fr)), append(keys, fr.Key)
 	}
 	if !keys[0] {
 		t.Fatal("the clip does not start with a keyframe")

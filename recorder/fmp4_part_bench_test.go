@@ -13,10 +13,7 @@ import (
 
 func benchClip(b *testing.B) (*democam.Clip, *player.Track) {
 	b.Helper()
-	clip, err := democam.BenchClip()
-	if err != nil {
-		b.Fatal(err)
-	}
+	clip := democam.BenchClip(b)
 	t := &player.Track{Codec: player.CodecH264, ClockRate: 90000, SPS: clip.SPS, PPS: clip.PPS,
 		Width: clip.Width, Height: clip.Height, FPS: clip.FPS()}
 	return clip, t

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/internal/badpath"
+	"github.com/camdeck/camdeck/internal/poll"
 )
 
 // TestUncreatableNameFailsOnce: a recordings folder that is a file, or a
@@ -47,7 +48,7 @@ func TestDurationLimitOnSilentCamera(t *testing.T) {
 	s := newSynth(t, &Recorder{Duration: 2 * time.Second})
 	s.t0 = time.Now()
 	s.feed(25) // 1 s of frames, then nothing
-	waitFor(t, 20*time.Second, "the limit", func() bool {
+	poll.Until(t, 20*time.Second, "the limit", func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.limited == 1
@@ -73,7 +74,7 @@ func TestPartWrittenOnTime(t *testing.T) {
 	s := newSynth(t, &Recorder{})
 	s.t0 = time.Now()
 	s.feed(12)
-	waitFor(t, 20*time.Second, "12 frames on disk", func() bool {
+	poll.Until(t, 20*time.Second, "12 frames on disk", func() bool {
 		files := s.files()
 		return len(files) == 1 && countFrames(files[0]) == 12
 	})

@@ -6,11 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bluenviron/gortsplib/v4/pkg/format"
-	"github.com/pion/rtp"
-
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/rtptest"
 	"github.com/camdeck/camdeck/player"
 )
@@ -35,42 +33,6 @@ func newRawRTPSDP(t *testing.T, sdpParams bool) *rawRTP {
 		t.Fatal(err)
 	}
 	return &rawRTP{clip: clip, Camera: rtptest.Start(t, clip, sdpParams)}
-}
-
-// packets packetizes the clip's first n frames, keyframes with their
-// parameter sets, one slice of packets per frame.
-func (r *rawRTP) packets(t *testing.T, n int) [][]*rtp.Packet {
-	t.Helper()
-	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: r.clip.SPS, PPS: r.clip.PPS}
-	enc, err := f.CreateEncoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([][]*rtp.Packet, n)
-	for i, fr := range r.clip.Frames[:n] {
-		au := fr.NALUs
-		if fr.Key {
-			au = append([][]byte{r.clip.SPS, r.clip.PPS}, au...)
-		}
-		if out[i], err = enc.Encode(au); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range out[i] {
-			p.Timestamp = uint32(fr.PTS)
-		}
-	}
-	return out
-}
-
-func (r *rawRTP) send(t *testing.T, p *rtp.Packet) {
-	t.Helper()
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Conn.Write(b); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestRecordKeepsDamagedGOP: a video packet lost mid-GOP costs the
@@ -99,7 +61,7 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 	}
 	defer s.Close()
 
-	pkts := src.packets(t, frames)
+	pkts := rtptest.Packets(t, src.clip, frames)
 	if len(pkts[lost]) < 2 {
 		t.Fatalf("frame %d is one packet; the test loses its first fragment", lost)
 	}
@@ -114,12 +76,12 @@ func TestRecordKeepsDamagedGOP(t *testing.T) {
 			if i == lost && j == 0 {
 				continue // lost in the network
 			}
-			src.send(t, p)
+			src.Send(t, p)
 		}
 	}
 	// Once the counter has every whole frame, so has the recorder's queue:
 	// RemoveSink delivers what is queued, then finishes the file.
-	waitFor(t, 30*time.Second, "the session to deliver every whole frame", func() bool {
+	poll.Until(t, 30*time.Second, "the session to deliver every whole frame", func() bool {
 		return counter.n.Load() >= frames-1
 	})
 	select {

@@ -8,6 +8,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -60,15 +61,15 @@ func TestRecordJoinsParamsSentOnce(t *testing.T) {
 		if i == join {
 			// Every unit sent so far has come out, the parameter sets with
 			// the first.
-			waitFor(t, 30*time.Second, "the first units", func() bool { return counter.n.Load() >= join })
+			poll.Until(t, 30*time.Second, "the first units", func() bool { return counter.n.Load() >= join })
 			s.AddSink(rec, QueueSize)
 		}
 		<-tick.C
 		for _, p := range pkts[i] {
-			src.send(t, p)
+			src.Send(t, p)
 		}
 	}
-	waitFor(t, 30*time.Second, "the session to deliver every frame", func() bool {
+	poll.Until(t, 30*time.Second, "the session to deliver every frame", func() bool {
 		return counter.n.Load() >= frames
 	})
 	file := finishRecording(t, s, rec, segments)

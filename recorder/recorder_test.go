@@ -28,11 +28,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, srv *democam.Server, rec *Recorder) *fixture {
 	t.Helper()
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	fx := &fixture{srv: srv, rec: rec}
+	fx := &fixture{srv: democam.StartForTest(t, srv), rec: rec}
 	if rec.Dir == "" {
 		rec.Dir = t.TempDir()
 	}

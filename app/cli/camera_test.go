@@ -15,7 +15,7 @@ import (
 // so it never has to be on a command line.
 func TestPasswordSources(t *testing.T) {
 	const pass = "Top/Secret9@x"
-	srv := demo(t, &democam.Server{User: "admin", Pass: pass})
+	srv := democam.StartForTest(t, &democam.Server{User: "admin", Pass: pass})
 	userURL := strings.Replace(srv.URL(), "rtsp://", "rtsp://admin@", 1)
 	passFile := filepath.Join(t.TempDir(), "pass")
 	if err := os.WriteFile(passFile, []byte(pass+"\n"), 0o600); err != nil {
@@ -36,10 +36,7 @@ func TestPasswordSources(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(passEnv, c.env)
-			code, out, errOut := run(c.args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
+			out, errOut := runOK(t, c.args...)
 			if strings.Contains(out+errOut, pass) {
 				t.Fatalf("the password leaked: %s%s", out, errOut)
 			}
@@ -79,7 +76,7 @@ func TestTLSModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := demo(t, &democam.Server{TLSConfig: cfg})
+	srv := democam.StartForTest(t, &democam.Server{TLSConfig: cfg})
 	fp := player.Fingerprint(cfg.Certificates[0].Certificate[0])
 	other := strings.Repeat("ab", 32)
 

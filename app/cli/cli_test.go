@@ -42,6 +42,18 @@ func run(args ...string) (int, string, string) {
 	return code, o.String(), e.String()
 }
 
+// runOK is run for a command that must succeed: it fails the test,
+// naming the command and showing its stderr, on any other exit, and
+// returns the command's stdout and stderr.
+func runOK(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := run(args...)
+	if code != 0 {
+		t.Fatalf("camdeck %s: exit %d: %s", args[0], code, stderr)
+	}
+	return stdout, stderr
+}
+
 // runWithin is run, failing the test if the command has not ended within
 // the bound.
 func runWithin(t *testing.T, within time.Duration, args ...string) (int, string, string) {
@@ -64,23 +76,11 @@ func runWithin(t *testing.T, within time.Duration, args ...string) (int, string,
 	}
 }
 
-func demo(t *testing.T, s *democam.Server) *democam.Server {
-	t.Helper()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 func TestProbe(t *testing.T) {
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	for _, tr := range []string{"tcp", "udp"} {
 		t.Run(tr, func(t *testing.T) {
-			code, out, errOut := run("probe", "--transport", tr, srv.URL())
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
-			}
+			out, _ := runOK(t, "probe", "--transport", tr, srv.URL())
 			for _, want := range []string{"H.264 (High", "1280x720", "25 fps", "transport:   " + tr, "first frame:"} {
 				if !strings.Contains(out, want) {
 					t.Fatalf("output lacks %q:\n%s", want, out)
@@ -99,10 +99,7 @@ func TestProbe(t *testing.T) {
 // command must succeed.
 func probeJSON(t *testing.T, args ...string) probeReport {
 	t.Helper()
-	code, out, errOut := run(append([]string{"probe", "--json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	out, _ := runOK(t, append([]string{"probe", "--json"}, args...)...)
 	var rep probeReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
@@ -137,8 +134,8 @@ func closedPort(t *testing.T) string {
 }
 
 func TestProbeErrors(t *testing.T) {
-	locked := demo(t, &democam.Server{User: "admin", Pass: "right-one"})
-	open := demo(t, &democam.Server{})
+	locked := democam.StartForTest(t, &democam.Server{User: "admin", Pass: "right-one"})
+	open := democam.StartForTest(t, &democam.Server{})
 	mpeg4 := fftest.Make(t, filepath.Join(t.TempDir(), "mpeg4.mp4"), "-f", "lavfi",
 		"-i", "testsrc2=size=320x240:rate=25:duration=10", "-c:v", "mpeg4")
 	mpeg4URL := gstserver.StartWith(t, mpeg4, "mpeg4", false)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,11 +35,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	remote, err := lf.remote()
-	if err != nil {
-		return err
-	}
-	if (*camera == "" && remote == nil) || *fromS == "" || *toS == "" || *out == "" {
+	if (*camera == "" && lf.playback == "") || *fromS == "" || *toS == "" || *out == "" {
 		fs.Usage()
 		return errUsage
 	}
@@ -46,20 +43,15 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var src library.Source
+	src, ix, err := lf.source(ctx)
+	if err != nil {
+		return err
+	}
 	name := recorder.SafeName(*camera)
-	if remote != nil {
-		src = remote
-		if *camera == "" {
-			*camera = remote.Path
-		}
+	if ix == nil {
+		*camera = cmp.Or(*camera, lf.path)
 	} else {
-		ix, err := lf.open(ctx)
-		if err != nil {
-			return err
-		}
 		defer ix.Close()
-		src = ix
 	}
 
 	var mu sync.Mutex

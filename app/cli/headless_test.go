@@ -35,7 +35,7 @@ func TestHeadlessBuild(t *testing.T) {
 		}
 	}
 
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out := filepath.Join(dir, "rec")

@@ -12,13 +12,14 @@ import (
 	"github.com/camdeck/camdeck/internal/badpath"
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 )
 
 // TestRecordUncreatableName: a recordings folder that is a file, or a
 // camera name too long for a file name, ends `record` with one line
 // saying why and exit status 1, at once.
 func TestRecordUncreatableName(t *testing.T) {
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	for _, c := range badpath.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			code, stdout, stderr := runWithin(t, 30*time.Second, "record", "--duration", "3s", "--out", c.Dir(t), c.Camera+"="+srv.URL())
@@ -50,17 +51,17 @@ func TestRecordInterruptEveryState(t *testing.T) {
 	}{
 		{"connecting", func(t *testing.T, out string) *recordProc {
 			p := startRecord(t, "--out", out, "--timeout", "1s", "cam=rtsp://"+closedPort(t)+"/x")
-			waitFor(t, 30*time.Second, "a retrying line", func() bool { return strings.Contains(p.errText(), "(retrying)") })
+			poll.Until(t, 30*time.Second, "a retrying line", func() bool { return strings.Contains(p.errText(), "(retrying)") })
 			return p
 		}},
 		{"recording", func(t *testing.T, out string) *recordProc {
-			srv := demo(t, &democam.Server{})
+			srv := democam.StartForTest(t, &democam.Server{})
 			p := startRecord(t, "--out", out, "cam="+srv.URL())
 			time.Sleep(time.Until(waitRecording(t, out).Add(time.Second)))
 			return p
 		}},
 		{"name that cannot be created", func(t *testing.T, out string) *recordProc {
-			srv := demo(t, &democam.Server{})
+			srv := democam.StartForTest(t, &democam.Server{})
 			notDir := filepath.Join(out, "not-a-dir")
 			if err := os.WriteFile(notDir, []byte("x\n"), 0o644); err != nil {
 				t.Fatal(err)
@@ -70,7 +71,7 @@ func TestRecordInterruptEveryState(t *testing.T) {
 			return p
 		}},
 		{"silent camera", func(t *testing.T, out string) *recordProc {
-			srv := demo(t, &democam.Server{})
+			srv := democam.StartForTest(t, &democam.Server{})
 			p := startRecord(t, "--out", out, "--timeout", "30s", "cam="+srv.URL())
 			time.Sleep(time.Until(waitRecording(t, out).Add(time.Second)))
 			srv.Stall(time.Minute)
@@ -102,7 +103,7 @@ func TestRecordInterruptEveryState(t *testing.T) {
 // 8 s are up, with the 3 s it got in a playable file.
 func TestRecordDurationSilentCamera(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "--timeout", "30s", "--duration", "8s", "cam="+srv.URL())
 	began := waitRecording(t, out)
@@ -129,18 +130,6 @@ func TestRecordDurationSilentCamera(t *testing.T) {
 	fftest.DecodesClean(t, files[0])
 }
 
-// waitFor polls cond until it holds, or fails after within.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %v", what, within)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestRecordDurationNeverConnected: a camera that never answers does not
 // keep `record --duration` running: when the duration is up with nothing
 // recorded (and the connection timeout after it), the command says so in
@@ -148,7 +137,7 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 // another camera in the same command records its file in full.
 func TestRecordDurationNeverConnected(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out := t.TempDir()
 	start := time.Now()
 	code, stdout, stderr := runWithin(t, 40*time.Second, "record", "--out", out, "--timeout", "3s", "--duration", "4s",

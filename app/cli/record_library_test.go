@@ -18,14 +18,11 @@ import (
 // one warning, not the recording.
 func TestRecordFeedsIndex(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out, index := t.TempDir(), filepath.Join(t.TempDir(), "index.db")
 	before := time.Now()
-	code, stdout, stderr := run("record", "--out", out, "--index", index, "--duration", "3s", "cam="+srv.URL())
+	stdout, stderr := runOK(t, "record", "--out", out, "--index", index, "--duration", "3s", "cam="+srv.URL())
 	after := time.Now()
-	if code != 0 {
-		t.Fatalf("record: exit %d: %s", code, stderr)
-	}
 	file := strings.TrimSpace(stdout)
 
 	ix, err := library.Open(context.Background(), index, out) // no Rescan
@@ -56,9 +53,9 @@ func TestRecordFeedsIndex(t *testing.T) {
 	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr = run("record", "--out", out, "--index", filepath.Join(notDir, "index.db"), "--duration", "1s", "cam2="+srv.URL())
-	if code != 0 || strings.TrimSpace(stdout) == "" {
-		t.Fatalf("record with a broken index: exit %d, stdout %q: %s", code, stdout, stderr)
+	stdout, stderr = runOK(t, "record", "--out", out, "--index", filepath.Join(notDir, "index.db"), "--duration", "1s", "cam2="+srv.URL())
+	if strings.TrimSpace(stdout) == "" {
+		t.Fatalf("record with a broken index: no file: %s", stderr)
 	}
 	if n := strings.Count(stderr, "without an index"); n != 1 {
 		t.Fatalf("%d warnings about the index, want 1:\n%s", n, stderr)
@@ -68,17 +65,11 @@ func TestRecordFeedsIndex(t *testing.T) {
 // TestRecordRetention: record with --max-gb prunes the recordings beyond
 // the limit as it starts (here every older file: the limit is a byte).
 func TestRecordRetention(t *testing.T) {
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out, index := t.TempDir(), filepath.Join(t.TempDir(), "index.db")
 	lib := []string{"--out", out, "--index", index}
-	code, first, stderr := run(append(append([]string{"record"}, lib...), "--duration", "1s", "cam="+srv.URL())...)
-	if code != 0 {
-		t.Fatalf("record: exit %d: %s", code, stderr)
-	}
-	code, second, stderr := run(append(append([]string{"record"}, lib...), "--max-gb", "1e-9", "--duration", "1s", "cam="+srv.URL())...)
-	if code != 0 {
-		t.Fatalf("record --max-gb: exit %d: %s", code, stderr)
-	}
+	first, _ := runOK(t, append(append([]string{"record"}, lib...), "--duration", "1s", "cam="+srv.URL())...)
+	second, stderr := runOK(t, append(append([]string{"record"}, lib...), "--max-gb", "1e-9", "--duration", "1s", "cam="+srv.URL())...)
 	first, second = strings.TrimSpace(first), strings.TrimSpace(second)
 	if _, err := os.Stat(first); !os.IsNotExist(err) {
 		t.Fatalf("the older file %s is still there (%v):\n%s", first, err, stderr)

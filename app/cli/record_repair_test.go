@@ -22,7 +22,7 @@ import (
 func TestRecordKill9SilentThenRepair(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
 	const sent = 100
-	srv := demo(t, &democam.Server{Frames: sent})
+	srv := democam.StartForTest(t, &democam.Server{Frames: sent})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "--timeout", "60s", "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(sent*40*time.Millisecond + 2*time.Second)))

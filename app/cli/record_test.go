@@ -109,9 +109,9 @@ func waitRecording(t *testing.T, dir string) time.Time {
 // another 10 s back: every file lasts its limit.
 func TestRecordThreeCameras(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	a := demo(t, &democam.Server{})
-	b := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: time.Hour})
-	c := demo(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: -10 * time.Second})
+	a := democam.StartForTest(t, &democam.Server{})
+	b := democam.StartForTest(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: time.Hour})
+	c := democam.StartForTest(t, &democam.Server{JumpAfter: 3 * time.Second, JumpBy: -10 * time.Second})
 	out := t.TempDir()
 	limits := map[string]float64{"a": 6, "b": 8, "c": 10}
 
@@ -141,7 +141,7 @@ func TestRecordThreeCameras(t *testing.T) {
 // recording: the file plays and holds all but the last part.
 func TestRecordKill9(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(7 * time.Second)))
@@ -174,7 +174,7 @@ func kill9(t *testing.T, p *recordProc, out string) string {
 // duration is written).
 func TestRecordInterrupt(t *testing.T) {
 	t.Parallel() // waits on real time; tests that set the environment run first
-	srv := demo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	out := t.TempDir()
 	p := startRecord(t, "--out", out, "cam="+srv.URL())
 	time.Sleep(time.Until(waitRecording(t, out).Add(4 * time.Second)))

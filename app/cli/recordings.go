@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -115,6 +116,21 @@ func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
 	return ix, nil
 }
 
+// source is where the recordings are read: the MediaMTX playback server
+// of --playback (ix is then nil, and the camera is the server's --path),
+// or else the index, opened and brought in step with the files; the
+// caller closes ix.
+func (l *libraryFlags) source(ctx context.Context) (src library.Source, ix *library.Index, err error) {
+	remote, err := l.remote()
+	if err != nil || remote != nil {
+		return remote, nil, err
+	}
+	if ix, err = l.open(ctx); err != nil {
+		return nil, nil, err
+	}
+	return ix, ix, nil
+}
+
 // timeRange reads --from and --to; an empty one is open.
 func timeRange(from, to string) (time.Time, time.Time, error) {
 	f, t := time.Unix(0, 0), time.Now().Add(time.Minute)
@@ -157,25 +173,17 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	remote, err := lf.remote()
+	src, ix, err := lf.source(ctx)
 	if err != nil {
 		return err
 	}
-	var src library.Source
 	var cams []string
-	if remote != nil {
+	if ix == nil {
 		// One path of the server: it is the camera.
-		src, cams = remote, []string{*camera}
-		if *camera == "" {
-			cams[0] = remote.Path
-		}
+		cams = []string{cmp.Or(*camera, lf.path)}
 	} else {
-		ix, err := lf.open(ctx)
-		if err != nil {
-			return err
-		}
 		defer ix.Close()
-		src, cams = ix, []string{recorder.SafeName(*camera)}
+		cams = []string{recorder.SafeName(*camera)}
 		if *camera == "" {
 			if cams, err = ix.Cameras(ctx); err != nil {
 				return err
@@ -185,7 +193,7 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	var out []cameraTimeline
 	for _, c := range cams {
 		spans, err := src.Spans(ctx, c, from, to)
-		if err != nil && remote == nil {
+		if err != nil && ix != nil {
 			return fmt.Errorf("%s: %w", c, err)
 		}
 		if err != nil {

@@ -22,10 +22,7 @@ func TestRecordingsExportMediaMTX(t *testing.T) {
 	srv := mediamtx.RecordDemo(t)
 	remote := []string{"--playback", srv.Playback, "--path", "cam"}
 
-	code, out, stderr := run(append([]string{"recordings", "--json"}, remote...)...)
-	if code != 0 {
-		t.Fatalf("recordings: exit %d: %s", code, stderr)
-	}
+	out, stderr := runOK(t, append([]string{"recordings", "--json"}, remote...)...)
 	var tl []struct {
 		Camera string
 		Spans  []struct{ Start, End time.Time }
@@ -42,18 +39,12 @@ func TestRecordingsExportMediaMTX(t *testing.T) {
 	// Mid-GOP in the first segment to past its end.
 	from, to := start.Add(2520*time.Millisecond), start.Add(6200*time.Millisecond)
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
-	code, out, stderr = run(append([]string{"export", "--from", from.Format(time.RFC3339Nano),
+	out, stderr = runOK(t, append([]string{"export", "--from", from.Format(time.RFC3339Nano),
 		"--to", to.Format(time.RFC3339Nano), "-o", clip}, remote...)...)
-	if code != 0 {
-		t.Fatalf("export: exit %d: %s", code, stderr)
-	}
 	if !strings.Contains(out, "(3.68s, ") {
 		t.Errorf("export says %q, want 3.68s", out)
 	}
-	r, stderr, err := fftest.Probe(t, time.Minute, "-count_frames", "-show_format", "-show_streams", clip)
-	if err != nil {
-		t.Fatalf("ffprobe: %v %s", err, stderr)
-	}
+	r := fftest.Counted(t, clip)
 	want := to.Sub(from).Seconds()
 	if d := fftest.Seconds(r.Format.Duration); math.Abs(d-want) > 0.04 || len(r.Streams) != 1 {
 		t.Errorf("export lasts %.3f s with %d streams, want %.3f s of video", d, len(r.Streams), want)
@@ -64,7 +55,7 @@ func TestRecordingsExportMediaMTX(t *testing.T) {
 
 	// Nothing recorded, and a server that is not there: one line each,
 	// the password never in it.
-	code, _, stderr = run(append([]string{"export", "--from", start.Add(-time.Hour).Format(time.RFC3339Nano),
+	code, _, stderr := run(append([]string{"export", "--from", start.Add(-time.Hour).Format(time.RFC3339Nano),
 		"--to", start.Add(-30 * time.Minute).Format(time.RFC3339Nano), "-o", clip + "2"}, remote...)...)
 	if code != 1 || !strings.Contains(stderr, "cam: nothing recorded") {
 		t.Errorf("export of nothing: exit %d: %s", code, stderr)

@@ -22,11 +22,7 @@ func TestSnapshotColours(t *testing.T) {
 			clip := fftest.StillClip(t, dir, c, 4)
 			ref := fftest.Make(t, filepath.Join(dir, "ref.png"), "-i", clip, "-frames:v", "1")
 
-			cl, err := democam.LoadClip(clip)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := demo(t, &democam.Server{Clip: cl})
+			srv := democam.ServeFileForTest(t, clip)
 			snap := filepath.Join(dir, "snap.jpg")
 			code, out, errOut := run("snapshot", "-o", snap, srv.URL())
 			if code != 0 || strings.TrimSpace(out) != snap {

@@ -34,10 +34,7 @@ func TestEditorTrustsNewCertificate(t *testing.T) {
 	cam := &democam.Server{TLSConfig: &tls.Config{GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 		return &certs[current.Load()], nil
 	}}}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cam.Close()
+	democam.StartForTest(t, cam)
 
 	h := newHarness(t, nil)
 	h.ui.open = openSession

@@ -16,11 +16,7 @@ import (
 
 // TestTestConnection probes a real camera: the demo camera on loopback.
 func TestTestConnection(t *testing.T) {
-	cam := &democam.Server{}
-	if err := cam.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cam.Close()
+	cam := democam.StartForTest(t, &democam.Server{})
 
 	h := newHarness(t, nil)
 	h.ui.demo = &demoCamera{url: cam.URL()}

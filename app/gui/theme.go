@@ -32,3 +32,15 @@ func (t appTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color 
 func recordIcon() fyne.Resource {
 	return theme.NewColoredResource(theme.MediaRecordIcon(), theme.ColorNameError)
 }
+
+// showRecording makes b a stop button with the tip stop while on (something
+// records), else a record button with the tip record.
+func (b *iconButton) showRecording(on bool, stop, record string) {
+	if on {
+		b.tip = stop
+		b.SetIcon(theme.MediaStopIcon())
+	} else {
+		b.tip = record
+		b.SetIcon(recordIcon())
+	}
+}

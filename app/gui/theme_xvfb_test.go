@@ -2,20 +2,17 @@ package gui
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	camdeck "github.com/camdeck/camdeck/app"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/pprofenv"
-	"github.com/camdeck/camdeck/internal/reexec"
-	"github.com/camdeck/camdeck/internal/xvfb"
 )
 
 // TestFocusAndMessagesKeepNoMemory: focusing a camera and going back, and
@@ -33,11 +30,6 @@ func TestFocusAndMessagesKeepNoMemory(t *testing.T) {
 	ps := []camdeck.Profile{camdeck.DemoProfile(), camdeck.DemoProfile()}
 	for i := range ps {
 		ps[i].Name = fmt.Sprintf("Demo %d", i+1)
-		ps[i].RecordDir, ps[i].SnapshotDir = filepath.Join(dir, "rec"), filepath.Join(dir, "snap")
-	}
-	store := &camdeck.Store{Path: filepath.Join(dir, "config", "camdeck", camdeck.FileName)}
-	if err := store.Save(ps); err != nil {
-		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -45,33 +37,10 @@ func TestFocusAndMessagesKeepNoMemory(t *testing.T) {
 	}
 	pprofAddr := ln.Addr().String()
 	ln.Close()
-
-	screen := xvfb.Start(t, 1280, 800)
-	app := reexec.Command(context.Background())
-	app.Env = append(app.Env, screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir,
-		pprofenv.Var+"="+pprofAddr)
-	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
-	app.Stdout, app.Stderr = logf, logf
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		app.Process.Kill()
-		app.Wait()
-		logf.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(logf.Name())
-			t.Logf("camdeck's log:\n%s", log)
-		}
-	}()
-	x := func(args ...string) {
-		t.Helper()
-		if _, stderr, err := runEnv(t, screen.Display(), 10*time.Second, "xdotool", args...); err != nil {
-			t.Fatalf("xdotool %v: %v %s", args, err, stderr)
-		}
-	}
-	waitFor(t, 30*time.Second, "both tiles to show video", func() bool {
-		return tilesShowVideo(screen.Shot(t, dir, "live")) == nil
+	w := startWindowEnv(t, dir, []string{pprofenv.Var + "=" + pprofAddr}, ps...)
+	x := w.x
+	poll.Until(t, 30*time.Second, "both tiles to show video", func() bool {
+		return tilesShowVideo(w.screen.Shot(t, dir, "live")) == nil
 	})
 	snaps := 0
 	cycle := func() {
@@ -84,7 +53,7 @@ func TestFocusAndMessagesKeepNoMemory(t *testing.T) {
 		// again after a while.
 		snaps++
 		pressed := time.Time{}
-		waitFor(t, 30*time.Second, fmt.Sprintf("snapshot %d", snaps), func() bool {
+		poll.Until(t, 30*time.Second, fmt.Sprintf("snapshot %d", snaps), func() bool {
 			if time.Since(pressed) > 5*time.Second {
 				x("mousemove", "400", "300", "click", "1", "key", "s")
 				pressed = time.Now()

@@ -62,13 +62,7 @@ func (t *tile) update() {
 	}
 	if on := c.rec != nil; on != t.recOn || t.recBtn.Icon == nil {
 		t.recOn = on
-		if on {
-			t.recBtn.tip = "Stop recording (R)"
-			t.recBtn.SetIcon(theme.MediaStopIcon())
-		} else {
-			t.recBtn.tip = "Record (R)"
-			t.recBtn.SetIcon(recordIcon())
-		}
+		t.recBtn.showRecording(on, "Stop recording (R)", "Record (R)")
 	}
 	setVisible(t.recDot, c.rec != nil)
 	t.focusBtn.tip = "Focus this camera (Enter); Escape goes back"

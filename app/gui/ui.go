@@ -220,13 +220,7 @@ func (ui *UI) refreshAll() {
 	}
 	if all != ui.allRecording {
 		ui.allRecording = all
-		if all {
-			ui.recAllBtn.tip = "Stop all recordings"
-			ui.recAllBtn.SetIcon(theme.MediaStopIcon())
-		} else {
-			ui.recAllBtn.tip = "Record all cameras"
-			ui.recAllBtn.SetIcon(recordIcon())
-		}
+		ui.recAllBtn.showRecording(all, "Stop all recordings", "Record all cameras")
 	}
 }
 

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 
 	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/internal/poll"
 	"github.com/camdeck/camdeck/internal/pprofenv"
 	"github.com/camdeck/camdeck/internal/reexec"
 	"github.com/camdeck/camdeck/internal/xvfb"
@@ -37,62 +37,16 @@ func TestRealWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an X server and the app")
 	}
-	for _, tool := range []string{"xdotool", "ffprobe"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is not installed (make deps installs it)", tool)
-		}
-	}
 	dir := t.TempDir()
-	screen := xvfb.Start(t, 1280, 800)
-	display := screen.Display()
-
 	a, b := camdeck.DemoProfile(), camdeck.DemoProfile()
 	a.Name, b.Name = "Demo A", "Demo B"
-	for _, p := range []*camdeck.Profile{&a, &b} {
-		p.RecordDir, p.SnapshotDir = filepath.Join(dir, "rec"), filepath.Join(dir, "snap")
-	}
 	a.Limit = camdeck.Duration(5 * time.Second)
-	store := &camdeck.Store{Path: filepath.Join(dir, "config", "camdeck", camdeck.FileName)}
-	if err := store.Save([]camdeck.Profile{a, b}); err != nil {
-		t.Fatal(err)
-	}
-
-	app := reexec.Command(context.Background())
-	app.Env = append(app.Env, screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
-	logf, _ := os.Create(filepath.Join(dir, "camdeck.log"))
-	app.Stdout, app.Stderr = logf, logf
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var exitErr error
-	go func() {
-		exitErr = app.Wait()
-		close(exited)
-	}()
-	defer func() {
-		select {
-		case <-exited:
-		default:
-			app.Process.Kill()
-			<-exited
-		}
-		logf.Close()
-		if t.Failed() {
-			log, _ := os.ReadFile(logf.Name())
-			t.Logf("camdeck's log:\n%s", log)
-		}
-	}()
-	x := func(args ...string) {
-		t.Helper()
-		if _, stderr, err := runEnv(t, display, 10*time.Second, "xdotool", args...); err != nil {
-			t.Fatalf("xdotool %v: %v %s", args, err, stderr)
-		}
-	}
+	w := startWindow(t, dir, a, b)
+	screen, x := w.screen, w.x
 
 	// Both tiles show moving video.
 	var shot1 image.Image
-	waitFor(t, 30*time.Second, "both tiles to show video", func() bool {
+	poll.Until(t, 30*time.Second, "both tiles to show video", func() bool {
 		shot1 = screen.Shot(t, dir, "1")
 		return tilesShowVideo(shot1) == nil
 	})
@@ -123,7 +77,7 @@ func TestRealWindow(t *testing.T) {
 	x("key", "r")
 	rec := waitFile(t, filepath.Join(dir, "rec", "Demo_A", "*.mp4"))
 	time.Sleep(8 * time.Second) // the limit, a keyframe interval, and margin
-	if d := probeDuration(t, rec); d < 2.5 || d > 6 {
+	if d := fftest.Recorded(t, rec, 25); d < 2.5 || d > 6 {
 		t.Errorf("the 5 s recording lasts %.2f s", d)
 	}
 
@@ -133,15 +87,86 @@ func TestRealWindow(t *testing.T) {
 	time.Sleep(4 * time.Second)
 	x("key", "ctrl+q")
 	select {
-	case <-exited:
-		if exitErr != nil {
-			t.Fatalf("camdeck exited with %v", exitErr)
+	case <-w.exited:
+		if w.err != nil {
+			t.Fatalf("camdeck exited with %v", w.err)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("camdeck did not quit after Ctrl+Q")
 	}
-	if d := probeDuration(t, rec2); d < 1 {
+	if d := fftest.Recorded(t, rec2, 25); d < 1 {
 		t.Errorf("the recording cut by closing lasts %.2f s", d)
+	}
+}
+
+// realWindow is camdeck run as its own process (reexec) on a virtual X
+// screen, with the profiles it was started with as its configuration.
+type realWindow struct {
+	t      *testing.T
+	screen *xvfb.Server
+	exited chan struct{} // closed when the process has ended
+	err    error         // how it ended, once exited is closed
+}
+
+// startWindow saves profiles, recording and snapshotting under dir, as
+// camdeck's configuration in dir and starts camdeck on a 1280x800 Xvfb
+// screen. When the test ends it is killed unless it quit, and its log is
+// shown if the test failed.
+func startWindow(t *testing.T, dir string, profiles ...camdeck.Profile) *realWindow {
+	t.Helper()
+	return startWindowEnv(t, dir, nil, profiles...)
+}
+
+// startWindowEnv is startWindow with env added to camdeck's environment.
+func startWindowEnv(t *testing.T, dir string, env []string, profiles ...camdeck.Profile) *realWindow {
+	t.Helper()
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatalf("xdotool is not installed (make deps installs it)")
+	}
+	for i := range profiles {
+		profiles[i].RecordDir, profiles[i].SnapshotDir = filepath.Join(dir, "rec"), filepath.Join(dir, "snap")
+	}
+	store := &camdeck.Store{Path: filepath.Join(dir, "config", "camdeck", camdeck.FileName)}
+	if err := store.Save(profiles); err != nil {
+		t.Fatal(err)
+	}
+	w := &realWindow{t: t, screen: xvfb.Start(t, 1280, 800), exited: make(chan struct{})}
+	app := reexec.Command(context.Background())
+	app.Env = append(app.Env, w.screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
+	app.Env = append(app.Env, env...)
+	logf, err := os.Create(filepath.Join(dir, "camdeck.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout, app.Stderr = logf, logf
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.err = app.Wait()
+		close(w.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-w.exited:
+		default:
+			app.Process.Kill()
+			<-w.exited
+		}
+		logf.Close()
+		if t.Failed() {
+			log, _ := os.ReadFile(logf.Name())
+			t.Logf("camdeck's log:\n%s", log)
+		}
+	})
+	return w
+}
+
+// x runs xdotool with args on the window's screen.
+func (w *realWindow) x(args ...string) {
+	w.t.Helper()
+	if _, stderr, err := runEnv(w.t, w.screen.Display(), 10*time.Second, "xdotool", args...); err != nil {
+		w.t.Fatalf("xdotool %v: %v %s", args, err, stderr)
 	}
 }
 
@@ -158,19 +183,10 @@ func runEnv(t *testing.T, display string, d time.Duration, name string, args ...
 	return o.String(), e.String(), err
 }
 
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(d); !cond(); time.Sleep(500 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
 func waitFile(t *testing.T, pattern string) string {
 	t.Helper()
 	var found string
-	waitFor(t, 20*time.Second, pattern, func() bool {
+	poll.Until(t, 20*time.Second, pattern, func() bool {
 		m, _ := filepath.Glob(pattern)
 		if len(m) > 0 {
 			found = m[0]
@@ -178,24 +194,6 @@ func waitFile(t *testing.T, pattern string) string {
 		return found != ""
 	})
 	return found
-}
-
-func probeDuration(t *testing.T, path string) float64 {
-	t.Helper()
-	rep, stderr, err := fftest.Probe(t, 30*time.Second, "-count_frames", "-show_streams", "-show_format", path)
-	if err != nil || len(rep.Streams) == 0 {
-		t.Fatalf("ffprobe %s: %v %s", filepath.Base(path), err, stderr)
-	}
-	if strings.TrimSpace(stderr) != "" {
-		t.Errorf("ffprobe %s complains: %s", filepath.Base(path), stderr)
-	}
-	d := fftest.Seconds(rep.Format.Duration)
-	var frames float64
-	fmt.Sscan(rep.Streams[0].NbReadFrames, &frames)
-	if frames < d*25*0.9 {
-		t.Errorf("%s: %.0f frames readable in %.2f s", filepath.Base(path), frames, d)
-	}
-	return d
 }
 
 func copyFile(t *testing.T, from, to string) {

@@ -59,9 +59,14 @@ func OpenClip(path string) (*Clip, error) {
 const BenchClipEnv = "CAMDECK_BENCH_CLIP"
 
 // BenchClip is the clip of the benchmarks: the file BenchClipEnv names,
-// or the built-in clip.
-func BenchClip() (*Clip, error) {
-	return OpenClip(os.Getenv(BenchClipEnv))
+// or the built-in clip. It fails the benchmark if the clip cannot be read.
+func BenchClip(b TB) *Clip {
+	b.Helper()
+	clip, err := OpenClip(os.Getenv(BenchClipEnv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return clip
 }
 
 // LoadClip reads an H.264 file, either MP4 or Annex-B.
@@ -91,6 +96,24 @@ func (c *Clip) normalize() error {
 		c.Frames[i].DTS -= minPTS
 	}
 	return nil
+}
+
+// WithParams is the access unit a camera sends for f: its NAL units, with
+// the clip's SPS and PPS in front when f is a keyframe that lacks them, so
+// that a reader that missed the SDP (or joins late) can start decoding
+// there.
+func (c *Clip) WithParams(f *Frame) [][]byte {
+	if !f.Key {
+		return f.NALUs
+	}
+	for _, n := range f.NALUs {
+		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
+			return f.NALUs
+		}
+	}
+	au := make([][]byte, 0, len(f.NALUs)+2)
+	au = append(au, c.SPS, c.PPS)
+	return append(au, f.NALUs...)
 }
 
 func (c *Clip) readSize() error {

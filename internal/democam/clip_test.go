@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/camdeck/camdeck/assets"
 	"github.com/camdeck/camdeck/internal/fftest"
@@ -20,10 +19,7 @@ func TestAnnexBMatchesMP4(t *testing.T) {
 	if err := os.WriteFile(in, assets.DemoClip, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, err := fftest.Run(t, 30*time.Second, "ffmpeg", "-v", "error", "-i", in,
-		"-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", out); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, stderr)
-	}
+	fftest.Make(t, out, "-i", in, "-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264")
 	want, err := DefaultClip()
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/description"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
-	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 )
 
 func ticksToDuration(t int64) time.Duration {
@@ -148,7 +147,7 @@ func (f *feed) run() {
 			continue
 		}
 
-		pkts, err := enc.Encode(withParams(fr, clip))
+		pkts, err := enc.Encode(clip.WithParams(fr))
 		if err != nil {
 			continue
 		}
@@ -161,20 +160,4 @@ func (f *feed) run() {
 			_ = f.stream.WritePacketRTPWithNTP(f.media, pkt, ntp)
 		}
 	}
-}
-
-// withParams puts SPS and PPS in front of every keyframe that lacks them,
-// so a reader that missed the SDP (or joins late) can start decoding there.
-func withParams(f *Frame, clip *Clip) [][]byte {
-	if !f.Key {
-		return f.NALUs
-	}
-	for _, n := range f.NALUs {
-		if h264.NALUType(n[0]&0x1f) == h264.NALUTypeSPS {
-			return f.NALUs
-		}
-	}
-	au := make([][]byte, 0, len(f.NALUs)+2)
-	au = append(au, clip.SPS, clip.PPS)
-	return append(au, f.NALUs...)
 }

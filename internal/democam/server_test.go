@@ -10,15 +10,6 @@ import (
 	"github.com/camdeck/camdeck/internal/fftest"
 )
 
-func startServer(t *testing.T, s *Server) *Server {
-	t.Helper()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 func TestDefaultClip(t *testing.T) {
 	c, err := DefaultClip()
 	if err != nil {
@@ -48,7 +39,7 @@ func TestDefaultClip(t *testing.T) {
 }
 
 func TestProbeTransports(t *testing.T) {
-	s := startServer(t, &Server{})
+	s := StartForTest(t, &Server{})
 	for _, transport := range []string{"tcp", "udp"} {
 		t.Run(transport, func(t *testing.T) {
 			r, stderr, err := fftest.Probe(t, 20*time.Second,
@@ -73,7 +64,7 @@ func TestProbeTransports(t *testing.T) {
 // TestFFmpegCopy records 6 s with ffmpeg's own remuxer: the stream's
 // timestamps must be clean enough for it (no DTS complaints, no lost frames).
 func TestFFmpegCopy(t *testing.T) {
-	s := startServer(t, &Server{})
+	s := StartForTest(t, &Server{})
 	out := filepath.Join(t.TempDir(), "out.mp4")
 	_, stderr, err := fftest.Run(t, 40*time.Second, "ffmpeg", "-hide_banner", "-nostdin",
 		"-rtsp_transport", "tcp", "-i", s.URL(), "-c", "copy", "-t", "6", out)
@@ -94,7 +85,7 @@ func TestFFmpegCopy(t *testing.T) {
 }
 
 func TestDigestAuth(t *testing.T) {
-	s := startServer(t, &Server{User: "admin", Pass: "s3cret"})
+	s := StartForTest(t, &Server{User: "admin", Pass: "s3cret"})
 
 	_, stderr, err := fftest.Probe(t, 20*time.Second, "-rtsp_transport", "tcp", "-show_streams", s.URL())
 	if err == nil || !strings.Contains(stderr, "401") {
@@ -154,7 +145,7 @@ func TestMisbehaviour(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := startServer(t, c.srv)
+			s := StartForTest(t, c.srv)
 			start := time.Now()
 			ts := fftest.PacketTimes(t, 8*time.Second, "-rtsp_transport", "tcp", s.URL())
 			c.check(t, ts, time.Since(start))

@@ -246,6 +246,38 @@ func Duration(t testing.TB, file string) float64 {
 	return Seconds(r.Format.Duration)
 }
 
+// Counted is ffprobe's report on a whole file with the frames of every
+// stream counted (-count_frames -show_streams -show_format); it fails the
+// test if ffprobe does.
+func Counted(t testing.TB, file string) *Report {
+	t.Helper()
+	r, stderr, err := Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", file)
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v\n%s", filepath.Base(file), err, stderr)
+	}
+	return r
+}
+
+// Recorded judges a recording of a camera that sends fps frames a second
+// and returns its duration in seconds: ffprobe reads it without a
+// warning, and its first stream holds at least 90% of the frames that
+// duration should (a recording loses at most a few to its start).
+func Recorded(t testing.TB, file string, fps float64) float64 {
+	t.Helper()
+	r, stderr, err := Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_format", file)
+	if err != nil || len(r.Streams) == 0 {
+		t.Fatalf("ffprobe %s: %v %s", filepath.Base(file), err, stderr)
+	}
+	if strings.TrimSpace(stderr) != "" {
+		t.Errorf("ffprobe %s complains: %s", filepath.Base(file), stderr)
+	}
+	d := Seconds(r.Format.Duration)
+	if frames := Seconds(r.Streams[0].NbReadFrames); frames < d*fps*0.9 {
+		t.Errorf("%s: %.0f frames readable in %.2f s", filepath.Base(file), frames, d)
+	}
+	return d
+}
+
 // DecodesClean runs FFmpeg's decoder over a whole file: it must end well
 // and print nothing, not a warning.
 func DecodesClean(t testing.TB, file string) {

@@ -12,11 +12,8 @@ import (
 // H.264 file made by ffmpeg, which ffprobe reads.
 func TestServesFFmpegClip(t *testing.T) {
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
-	if _, stderr, err := fftest.Run(t, 60*time.Second, "ffmpeg", "-v", "error", "-f", "lavfi",
-		"-i", "testsrc2=size=640x360:rate=25:duration=10", "-c:v", "libx264", "-preset", "veryfast",
-		"-bf", "2", "-g", "50", "-pix_fmt", "yuv420p", clip); err != nil {
-		t.Fatalf("ffmpeg: %v\n%s", err, stderr)
-	}
+	fftest.Make(t, clip, "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=10", "-c:v", "libx264", "-preset", "veryfast",
+		"-bf", "2", "-g", "50", "-pix_fmt", "yuv420p")
 	url := Start(t, clip)
 	r, stderr, err := fftest.Probe(t, 20*time.Second, "-rtsp_transport", "tcp", "-show_streams", url)
 	if err != nil {

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/pion/rtp"
+
 	"github.com/camdeck/camdeck/internal/democam"
 )
 
@@ -65,4 +68,40 @@ func Start(t testing.TB, clip *democam.Clip, params bool) *Camera {
 	}
 	t.Cleanup(func() { c.Close() })
 	return &Camera{SDP: sdp, Port: port, Conn: c}
+}
+
+// Send writes one packet to the camera's port.
+func (c *Camera) Send(t testing.TB, p *rtp.Packet) {
+	t.Helper()
+	b, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Conn.Write(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Packets packetizes the clip's first n frames as Start's SDP describes
+// them (H.264, payload type 96, packetization mode 1), keyframes with
+// their parameter sets: one slice of packets a frame, stamped with the
+// frame's PTS.
+func Packets(t testing.TB, clip *democam.Clip, n int) [][]*rtp.Packet {
+	t.Helper()
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1, SPS: clip.SPS, PPS: clip.PPS}
+	enc, err := f.CreateEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([][]*rtp.Packet, n)
+	for i := range out {
+		fr := &clip.Frames[i]
+		if out[i], err = enc.Encode(clip.WithParams(fr)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range out[i] {
+			p.Timestamp = uint32(fr.PTS)
+		}
+	}
+	return out
 }

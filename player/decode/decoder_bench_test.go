@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/player"
 )
 
@@ -15,7 +16,7 @@ import (
 // last frame the benchmarks scale; the caller closes it with OnStreamEnd.
 func decodedFrame(b *testing.B) (*Decoder, *player.Track) {
 	b.Helper()
-	clip := benchClip(b)
+	clip := democam.BenchClip(b)
 	d := &Decoder{Slot: NewFrameSlot(), Threads: 1}
 	track := benchTrack(clip)
 	d.OnStream([]*player.Track{track})
@@ -69,7 +70,7 @@ func BenchmarkScale(b *testing.B) {
 // and the hand-over through the frame slot. One op is one unit of the
 // clip, looped.
 func BenchmarkDecodeUnit(b *testing.B) {
-	clip := benchClip(b)
+	clip := democam.BenchClip(b)
 	for _, out := range []struct {
 		name string
 		w, h int
@@ -105,7 +106,7 @@ func BenchmarkDecodeUnit(b *testing.B) {
 // frames over its exec-to-exit wall time, as it does for ffmpeg. The
 // micro-benchmark run skips it (-skip).
 func BenchmarkDecodeClip(b *testing.B) {
-	clip := benchClip(b)
+	clip := democam.BenchClip(b)
 	threads := runtime.NumCPU()
 	if n, err := strconv.Atoi(os.Getenv("CAMDECK_BENCH_THREADS")); err == nil && n > 0 {
 		threads = n

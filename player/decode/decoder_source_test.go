@@ -30,7 +30,7 @@ func TestDecodeDemo(t *testing.T) {
 	for _, tr := range []player.Transport{player.TransportTCP, player.TransportUDP} {
 		t.Run(string(tr), func(t *testing.T) {
 			t.Parallel()
-			srv := startDemo(t, &democam.Server{})
+			srv := democam.StartForTest(t, &democam.Server{})
 			dec := watch(t, &player.Session{URL: srv.URL(), Transport: tr})
 			waitFrames(t, dec, 50, 15*time.Second)
 			ds := dec.Stats()
@@ -45,7 +45,7 @@ func TestDecodeDemo(t *testing.T) {
 // before the first keyframe reaches libavcodec, so it reports no error.
 func TestJoinMidGOP(t *testing.T) {
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{Shared: true})
+	srv := democam.StartForTest(t, &democam.Server{Shared: true})
 	time.Sleep(700 * time.Millisecond) // between the keyframes at 0 and 2 s
 	dec := watch(t, &player.Session{URL: srv.URL()})
 	waitFrames(t, dec, 10, 10*time.Second)
@@ -99,7 +99,7 @@ func TestResolutionChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startDemo(t, &democam.Server{Clip: clip})
+	srv := democam.StartForTest(t, &democam.Server{Clip: clip})
 	dec := watch(t, &player.Session{URL: srv.URL()})
 	dec.SetOutputSize(0, 0)
 
@@ -131,7 +131,7 @@ func TestResolutionChange(t *testing.T) {
 func TestDecodeLiveCount(t *testing.T) {
 	const frames, reorder = 250, 2
 	t.Parallel()
-	srv := startDemo(t, &democam.Server{Frames: frames})
+	srv := democam.StartForTest(t, &democam.Server{Frames: frames})
 	s := &player.Session{URL: srv.URL(), Timeout: 60 * time.Second, Logf: t.Logf}
 	dec := &Decoder{Slot: NewFrameSlot()}
 	dec.SetOutputSize(640, 360)

@@ -3,6 +3,9 @@ package decode
 import (
 	"bytes"
 	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 	"unsafe"
@@ -138,5 +141,49 @@ func TestScalerNoFrame(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 640, 360))
 	if err := s.scale2(d.last.UnsafePointer(), img, swsTile); err == nil {
 		t.Fatal("scaled through a frame that could not be allocated")
+	}
+}
+
+// TestTileColours: a frame scaled down to a tile keeps the colours of
+// ffmpeg's own decoding and scaling of the same still picture, for limited
+// and full range and both matrices. (Full-size snapshots are checked in
+// app/cli's TestSnapshotColours.)
+func TestTileColours(t *testing.T) {
+	for _, c := range fftest.ColourCases {
+		t.Run(c.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			clip := fftest.StillClip(t, dir, c, 3)
+			ref := fftest.Make(t, filepath.Join(dir, "ref.png"), "-i", clip, "-vf", "scale=640:360", "-frames:v", "1")
+
+			srv := democam.ServeFileForTest(t, clip)
+			dec := watch(t, &player.Session{URL: srv.URL()})
+			var f *Frame
+			deadline := time.After(10 * time.Second)
+			for f == nil {
+				select {
+				case <-dec.Slot.Ready():
+					f = dec.Slot.Take()
+				case <-deadline:
+					t.Fatal("no frame")
+				}
+			}
+			if b := f.Image.Bounds(); b.Dx() != 640 || b.Dy() != 360 {
+				t.Fatalf("tile %v, want 640x360", b)
+			}
+			tile := filepath.Join(dir, "tile.png")
+			out, err := os.Create(tile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := png.Encode(out, f.Image); err != nil {
+				t.Fatal(err)
+			}
+			out.Close()
+			psnr := fftest.PSNR(t, tile, ref)
+			t.Logf("PSNR %.2f dB", psnr)
+			if psnr < 35 {
+				t.Fatalf("PSNR %.2f dB against ffmpeg's scaled decoding, want >= 35", psnr)
+			}
+		})
 	}
 }

@@ -8,15 +8,6 @@ import (
 	"github.com/camdeck/camdeck/player"
 )
 
-func startDemo(t testing.TB, s *democam.Server) *democam.Server {
-	t.Helper()
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
 // watch starts s with a decoder scaling to 640x360 and returns the
 // decoder; the session is closed when the test ends.
 func watch(t *testing.T, s *player.Session) *Decoder {
@@ -32,16 +23,6 @@ func watch(t *testing.T, s *player.Session) *Decoder {
 	}
 	t.Cleanup(s.Close)
 	return dec
-}
-
-// benchClip loads the clip of the decoding benchmarks.
-func benchClip(b *testing.B) *democam.Clip {
-	b.Helper()
-	clip, err := democam.BenchClip()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return clip
 }
 
 // benchTrack describes a clip as the session would from its SDP.

@@ -18,7 +18,7 @@ import (
 // as ffprobe (the judge) reads it from the files, in presentation order.
 func recordDemo(t testing.TB, seg, d time.Duration, t0 time.Time) ([]Segment, []time.Duration) {
 	t.Helper()
-	srv := startDemo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	var mu sync.Mutex
 	var segs []Segment
 	done := make(chan struct{})

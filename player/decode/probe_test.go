@@ -15,7 +15,7 @@ import (
 // size with the live state it came in; a probe of a closed port fails at
 // once as unreachable, and both leave the session closed.
 func TestProbe(t *testing.T) {
-	srv := startDemo(t, &democam.Server{})
+	srv := democam.StartForTest(t, &democam.Server{})
 	s := &player.Session{URL: srv.URL(), Once: true, Logf: t.Logf}
 	res, err := Probe(context.Background(), s, 10*time.Second)
 	if err != nil {
