@@ -43,6 +43,17 @@ func (ui *UI) showRecordingsView() {
 // showRecordings opens the Recordings view of camera c: from its tile's
 // menu, its list entry, or V.
 func (ui *UI) showRecordings(c *camera) *recordingsView {
+	if c.prof.PlaybackURL != "" { // recorded by a MediaMTX server
+		src, err := newMediaMTXRecordings(c.prof)
+		if err != nil {
+			ui.notify(c.prof.Name + ": " + oneLine(err))
+			return nil
+		}
+		ui.selectCamera(c)
+		v := newRecordingsView(ui.app, src, c.prof, ui.do)
+		v.win.Show()
+		return v
+	}
 	if ui.lib == nil {
 		ui.notify(c.prof.Name + ": no recordings index, so no Recordings view (the log says why)")
 		return nil
@@ -154,7 +165,9 @@ func (v *recordingsView) setDay(day time.Time) {
 	v.showUsage()
 	v.dayLbl.SetText(day.Format("Mon 2006-01-02"))
 	v.tl.from, v.tl.span = day, maxTimelineSpan
-	segs, err := v.src.Segments(v.ctx, v.prof.Name, day, day.AddDate(0, 0, 1))
+	ctx, cancel := context.WithTimeout(v.ctx, indexTimeout) // a playback server's /list, too
+	segs, err := v.src.Segments(ctx, v.prof.Name, day, day.AddDate(0, 0, 1))
+	cancel()
 	spans := make([]timeSpan, 0, len(segs))
 	for _, s := range segs {
 		if n := len(spans); n > 0 && !s.Start.After(spans[n-1].End.Add(time.Second)) {
@@ -186,6 +199,9 @@ func (v *recordingsView) setDay(day time.Time) {
 	dec := &decode.Decoder{Slot: decode.NewFrameSlot()}
 	dec.SetOutputSize(960, 540)
 	pb := &decode.Playback{Decoder: dec, Segments: segs}
+	if f, ok := v.src.(fetcher); ok {
+		pb.Fetch = f.Fetch
+	}
 	if err := pb.Start(); err != nil {
 		v.timeLbl.SetText(oneLine(err))
 		return
@@ -302,4 +318,5 @@ func (v *recordingsView) close() {
 	if pb != nil {
 		pb.Close()
 	}
+	closeSource(v.src)
 }
