@@ -84,6 +84,9 @@ func (m *MediaMTX) do(ctx context.Context, endpoint string, q url.Values) (*http
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, ErrNothingRecorded
 	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("library: mediamtx %s: %s", m.Path, resp.Status)
+	}
 	return nil, fmt.Errorf("library: mediamtx %s: %s %s", m.Path, resp.Status, strconv.QuoteToGraphic(string(b)))
 }
 

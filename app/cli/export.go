@@ -13,7 +13,7 @@ import (
 
 func init() {
 	commands["export"] = command{
-		usage: "(--camera NAME [--dir DIR] | --playback URL --path P) --from TIME --to TIME -o OUT.mp4",
+		usage: "(--camera NAME [--dir DIR] [--profiles FILE] | --playback URL --path P) --from TIME --to TIME -o OUT.mp4",
 		help:  "cut a time range out of the recordings into one MP4 (remuxed, starting exactly at --from)",
 		run:   runExport,
 	}
@@ -27,7 +27,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "export")
 	var lf libraryFlags
 	lf.register(fs)
-	camera := fs.String("camera", "", "the camera (required)")
+	camera := fs.String("camera", "", "the camera (required): its profile's playback server or folder, else its name in the index")
 	fromS := fs.String("from", "", "start of the range (required)")
 	toS := fs.String("to", "", "end of the range (required)")
 	out := fs.String("o", "", "the MP4 file to write (required)")
@@ -45,6 +45,11 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	from, to, err := timeRange(*fromS, *toS)
 	if err != nil {
 		return err
+	}
+	if remote == nil {
+		if remote, *camera, err = lf.lookup(env, *camera); err != nil {
+			return err
+		}
 	}
 	var src library.Source
 	name := recorder.SafeName(*camera)
