@@ -28,6 +28,7 @@ type editor struct {
 	transport                  *widget.Select
 	auto                       *widget.Check
 	kept                       retentionFields
+	playback                   playbackFields
 	errLabel, testResult       *widget.Label
 	testBtn, saveBtn, cancel   *widget.Button
 	limitNote                  *widget.Label    // "no limit" for 0
@@ -66,6 +67,7 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	e.auto = widget.NewCheck("Record when camdeck starts", nil)
 	e.auto.SetChecked(p.AutoRecord)
 	e.kept = e.newRetentionFields(p, ui.store.Retention)
+	e.playback = e.newPlaybackFields(p)
 
 	e.errLabel = widget.NewLabel("")
 	e.errLabel.Importance = widget.DangerImportance
@@ -96,6 +98,9 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 		form.AppendItem(it)
 	}
 	form.AppendItem(widget.NewFormItem("Snapshots folder", e.snapDir))
+	for _, it := range e.playback.items() {
+		form.AppendItem(it)
+	}
 	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
 	body := container.NewVBox(form, e.testResult, e.errLabel)
 	if cert := e.newCertBox(); cert != nil {
@@ -195,6 +200,9 @@ func (e *editor) profile() (camdeck.Profile, error) {
 		return camdeck.Profile{}, err
 	}
 	p.KeepDays = days
+	if p.PlaybackURL, p.PlaybackPath, err = e.playback.read(); err != nil {
+		return camdeck.Profile{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return p, errors.New(strings.TrimPrefix(oneLine(err), "app: "))
 	}

@@ -3,6 +3,7 @@ package gui
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -73,4 +74,44 @@ func TestEditorRetention(t *testing.T) {
 		t.Errorf("a refused edit changed the file:\n%s", again)
 	}
 	e.close()
+}
+
+// TestEditorPlayback: the editor names the MediaMTX playback server that
+// records a camera, and its path there (required with it). A URL that
+// the file gives a password is shown without it and saved back as it
+// was; typed, a URL takes no password.
+func TestEditorPlayback(t *testing.T) {
+	y := profile("Yard")
+	y.PlaybackURL, y.PlaybackPath = "http://rec:s3cret@192.0.2.7:9996", "yard"
+	h := newHarness(t, []camdeck.Profile{profile("Porch"), y})
+	e := h.ui.showEditor(0, h.ui.cams[0].prof)
+	e.playback.url.SetText("http://192.0.2.7:9996/")
+	test.Tap(e.saveBtn)
+	if !e.errLabel.Visible() || !strings.Contains(e.errLabel.Text, "playback path") {
+		t.Fatalf("a server without a path: the editor says %q", e.errLabel.Text)
+	}
+	e.playback.path.SetText("porch")
+	test.Tap(e.saveBtn)
+	h.ui.bg.Wait()
+	if p := h.ui.cams[0].prof; p.PlaybackURL != "http://192.0.2.7:9996/" || p.PlaybackPath != "porch" {
+		t.Fatalf("saved %q %q", p.PlaybackURL, p.PlaybackPath)
+	}
+
+	e = h.ui.showEditor(1, h.ui.cams[1].prof)
+	if e.playback.url.Text != "http://192.0.2.7:9996" {
+		t.Fatalf("the editor shows the playback URL as %q", e.playback.url.Text)
+	}
+	test.Tap(e.saveBtn)
+	h.ui.bg.Wait()
+	if p := h.ui.cams[1].prof; p.PlaybackURL != y.PlaybackURL {
+		t.Fatalf("an unchanged URL saved as %q", p.PlaybackURL)
+	}
+	e = h.ui.showEditor(1, h.ui.cams[1].prof)
+	e.playback.url.SetText("http://a:b@192.0.2.7:9996")
+	test.Tap(e.saveBtn)
+	if !e.errLabel.Visible() || !strings.Contains(e.errLabel.Text, "no user or password") {
+		t.Errorf("a typed password: the editor says %q", e.errLabel.Text)
+	}
+	e.close()
+	h.ui.bg.Wait()
 }
