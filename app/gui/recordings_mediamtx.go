@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,8 +41,9 @@ const remoteKept = 3
 // view plays them as it plays local files. It is safe for use from any
 // goroutine; Close removes the files.
 type mediamtxRecordings struct {
-	src *library.MediaMTX
-	dir string // the cache folder of the pieces
+	src  *library.MediaMTX
+	base string // the cache folder of every view's pieces
+	dir  string // this view's folder in it, made at the first fetch
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -72,9 +75,10 @@ func newMediaMTXRecordings(p camdeck.Profile) (*mediamtxRecordings, error) {
 	}
 	r := &mediamtxRecordings{
 		src:   &library.MediaMTX{BaseURL: base, Path: p.PlaybackPath, User: user, Pass: pass},
-		dir:   filepath.Join(cache, "camdeck", "playback"),
+		base:  filepath.Join(cache, "camdeck", "playback"),
 		files: map[int64]*remoteFetch{},
 	}
+	sweepPieces(r.base, time.Now().Add(-remoteStale))
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	return r, nil
 }
@@ -135,7 +139,7 @@ func (r *mediamtxRecordings) fetch(s decode.Segment) *remoteFetch {
 	if f := r.files[key]; f != nil {
 		select {
 		case <-f.done:
-			if f.err == nil {
+			if _, err := os.Stat(f.path); f.err == nil && err == nil {
 				return f
 			}
 		default:
@@ -175,10 +179,21 @@ func (r *mediamtxRecordings) evict() {
 // download fetches a piece, from its lead-in, into a new file of the
 // cache folder. The file's name holds nothing of the server's.
 func (r *mediamtxRecordings) download(s decode.Segment) (string, error) {
-	if err := os.MkdirAll(r.dir, 0o700); err != nil {
+	r.mu.Lock()
+	dir, err := r.dir, error(nil)
+	if dir == "" {
+		if err = os.MkdirAll(r.base, 0o700); err == nil {
+			dir, err = os.MkdirTemp(r.base, "view-")
+			r.dir = dir
+		}
+	} else {
+		err = os.MkdirAll(dir, 0o700) // swept while the view sat idle
+	}
+	r.mu.Unlock()
+	if err != nil {
 		return "", fmt.Errorf("gui: %w", err)
 	}
-	f, err := os.CreateTemp(r.dir, "piece-*.mp4")
+	f, err := os.CreateTemp(dir, "piece-*.mp4")
 	if err != nil {
 		return "", fmt.Errorf("gui: %w", err)
 	}
@@ -201,19 +216,48 @@ func (r *mediamtxRecordings) Export(ctx context.Context, _ string, from, to time
 	return library.Export(ctx, r.src, r.src.Path, from, to, out, progress)
 }
 
+// Where implements keeper: the server and path, as the usage row says
+// it (the base URL holds no password).
+func (r *mediamtxRecordings) Where() string {
+	host := r.src.BaseURL
+	if _, rest, ok := strings.Cut(host, "://"); ok {
+		host = rest
+	}
+	return fmt.Sprintf("kept by MediaMTX at %s, path %s", host, strconv.QuoteToGraphic(r.src.Path))
+}
+
 // Close stops the fetches and removes the pieces fetched.
 func (r *mediamtxRecordings) Close() {
 	r.cancel()
 	r.wg.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for k, f := range r.files {
-		if f.path != "" {
-			os.Remove(f.path)
-		}
+	for k := range r.files {
 		delete(r.files, k)
 	}
 	r.used = nil
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+	}
+}
+
+// remoteStale is how long a view's folder of pieces stays untouched
+// before another view removes it: left by a camdeck that was killed, as
+// a view that fetches writes into its folder every minute or so. A view
+// idle for longer fetches again what it needs.
+const remoteStale = time.Hour
+
+// sweepPieces removes the views' folders in base untouched since before.
+func sweepPieces(base string, before time.Time) {
+	ents, _ := os.ReadDir(base)
+	for _, e := range ents {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "view-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(before) {
+			os.RemoveAll(filepath.Join(base, e.Name()))
+		}
+	}
 }
 
 // fetcher is a source whose segments are fetched before they are played.

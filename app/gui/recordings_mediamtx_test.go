@@ -46,6 +46,20 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A folder of pieces that a killed camdeck left, and one in use.
+	stale, inUse := filepath.Join(cache, "camdeck", "playback", "view-1"), filepath.Join(cache, "camdeck", "playback", "view-2")
+	for _, d := range []string{stale, inUse} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "piece-1.mp4"), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(stale, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
 	p := profile("Yard")
 	p.PlaybackURL, p.PlaybackPath = srv.Playback+"/", "cam"
 	h := newHarness(t, []camdeck.Profile{p}) // no recordings index: none needed
@@ -57,6 +71,9 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 			v.tl.spans, start, 2*mediamtx.DemoSegment, srv.Log())
 	}
 	start = v.tl.spans[0].Start // the server's own start, to the microsecond
+	if want := `kept by MediaMTX at ` + strings.TrimPrefix(srv.Playback, "http://") + `, path "cam"`; v.usageLbl.Text != want {
+		t.Errorf("the usage row says %q, want %q", v.usageLbl.Text, want)
+	}
 
 	// A seek 13 frames into a GOP of the second piece (GOPs of 1 s from
 	// the start), which is fetched from the start of the recording.
@@ -68,14 +85,12 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 	if !strings.HasPrefix(v.timeLbl.Text, v.tl.cursor.Format("2006-01-02 15:04:05.000")) {
 		t.Errorf("the time shown is %q, want %v", v.timeLbl.Text, v.tl.cursor)
 	}
-	var pieces []string
-	if ents, _ := os.ReadDir(filepath.Join(cache, "camdeck", "playback")); len(ents) > 0 {
-		for _, e := range ents {
-			pieces = append(pieces, e.Name())
-		}
-	}
-	if len(pieces) == 0 || !strings.HasPrefix(pieces[0], "piece-") {
+	pieces, _ := filepath.Glob(filepath.Join(cache, "camdeck", "playback", "view-*", "piece-*.mp4"))
+	if len(pieces) < 3 { // the other view's, and this one's first two at least
 		t.Errorf("the cache folder holds %v, want the pieces fetched", pieces)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a folder of pieces untouched for 2 hours is kept (%v)", err)
 	}
 
 	// The frame is MediaMTX's at that time, at full size.
@@ -150,7 +165,7 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 
 	v.win.Close()
 	h.q.drain()
-	if ents, _ := os.ReadDir(filepath.Join(cache, "camdeck", "playback")); len(ents) != 0 {
-		t.Errorf("%d pieces left in the cache folder after the view closed", len(ents))
+	if ents, _ := os.ReadDir(filepath.Join(cache, "camdeck", "playback")); len(ents) != 1 || ents[0].Name() != "view-2" {
+		t.Errorf("the cache folder holds %v after the view closed, want only the other view's folder", ents)
 	}
 }
