@@ -65,6 +65,10 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 	h := newHarness(t, []camdeck.Profile{p}) // no recordings index: none needed
 	v := viewOf(t, h, 0)
 	v.setDay(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.Local))
+	if v.timeLbl.Text != askingServer {
+		t.Errorf("while the server lists the day the view says %q", v.timeLbl.Text)
+	}
+	h.q.until(t, "the server's listing", func() bool { return v.timeLbl.Text != askingServer })
 	if len(v.tl.spans) != 1 || v.tl.spans[0].Start.Sub(start).Abs() > 50*time.Millisecond ||
 		v.tl.spans[0].End.Sub(start) < 2*mediamtx.DemoSegment-frame {
 		t.Fatalf("the timeline shows %v, want one span from %v of at least %v\n%s",
