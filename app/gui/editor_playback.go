@@ -45,7 +45,11 @@ func (r playbackFields) read() (string, string, error) {
 	if u == player.StripUserinfo(r.orig) {
 		u = r.orig // unchanged: with what the file gave it
 	}
-	return u, strings.TrimSpace(r.path.Text), nil
+	path := strings.TrimSpace(r.path.Text)
+	if u != "" && path == "" {
+		return "", "", errors.New("playback path: the camera's path name on the server")
+	}
+	return u, path, nil
 }
 
 func playbackValidator(s string) error {
