@@ -6,8 +6,10 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,6 +163,9 @@ func (p *Profile) Validate() error {
 	if p.Segment != 0 && time.Duration(p.Segment) < 10*time.Second {
 		return errors.New("app: segment length: at least 10s (or 0 for one file)")
 	}
+	// The playback server is not checked here: a file that an earlier
+	// camdeck accepted stays readable, and the Recordings view and the
+	// commands say what is wrong with it when it is used.
 	return nil
 }
 
@@ -238,4 +243,31 @@ func (d Duration) String() string {
 		s = s[:len(s)-2]
 	}
 	return s
+}
+
+// ErrPlaybackURL is the kind of every playback server URL error.
+var ErrPlaybackURL = errors.New("not a playback server URL: want http://host:port")
+
+// PlaybackServer is the MediaMTX playback server that records this
+// camera: its base URL without user or password, and the user and
+// password to log in with, the URL's if it has them, else the
+// profile's (as the live view logs in to the same server). An empty
+// base means the recordings are local. Its errors hold no password.
+func (p *Profile) PlaybackServer() (base, user, pass string, err error) {
+	raw := strings.TrimSpace(p.PlaybackURL)
+	if raw == "" {
+		return "", "", "", nil
+	}
+	if strings.TrimSpace(p.PlaybackPath) == "" {
+		return "", "", "", errors.New("app: playback path: a playback server needs the camera's path name on it")
+	}
+	rest, user, pass := player.SplitUserinfo(raw)
+	u, err := url.Parse(rest)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return "", "", "", fmt.Errorf("app: playback URL %s: %w", strconv.QuoteToGraphic(player.Redact(raw)), ErrPlaybackURL)
+	}
+	if user == "" && pass == "" {
+		user, pass = p.User, p.Password
+	}
+	return strings.TrimSuffix(u.String(), "/"), user, pass, nil
 }

@@ -240,3 +240,37 @@ func TestURLErrorsHoldNoPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaybackServer: a profile's MediaMTX playback server logs in with
+// the URL's user and password, else the profile's; the base URL keeps
+// neither, and an error names the field without the password. Validate
+// leaves it alone, so that no such error sets a whole file aside.
+func TestPlaybackServer(t *testing.T) {
+	for _, c := range []struct {
+		url, path              string
+		base, user, pass, errs string
+	}{
+		{url: "", base: ""},
+		{url: "http://host:9996/", path: "cam", base: "http://host:9996", user: "cam-user", pass: "cam-pass"},
+		{url: "https://rec:p/@ss@host:9996", path: "cam", base: "https://host:9996", user: "rec", pass: "p/@ss"},
+		{url: "http://host:9996", errs: "playback path"},
+		{url: "ftp://rec:s3cret@host", path: "cam", errs: "not a playback server URL"},
+		{url: "host:9996", path: "cam", errs: "not a playback server URL"},
+	} {
+		p := Profile{Name: "Yard", URL: "rtsp://host/cam", User: "cam-user", Password: "cam-pass",
+			PlaybackURL: c.url, PlaybackPath: c.path}
+		base, user, pass, err := p.PlaybackServer()
+		if c.errs != "" {
+			if err == nil || !strings.Contains(err.Error(), c.errs) || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%q: error %v, want one about %q without the password", c.url, err, c.errs)
+			}
+			if p.Validate() != nil {
+				t.Errorf("%q: Validate refuses it: a file an earlier camdeck read would be set aside", c.url)
+			}
+			continue
+		}
+		if err != nil || base != c.base || user != c.user || pass != c.pass {
+			t.Errorf("%q: %q %q %q %v, want %q %q %q", c.url, base, user, pass, err, c.base, c.user, c.pass)
+		}
+	}
+}

@@ -84,6 +84,9 @@ func (m *MediaMTX) do(ctx context.Context, endpoint string, q url.Values) (*http
 	if resp.StatusCode == http.StatusNotFound {
 		return nil, ErrNothingRecorded
 	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("library: mediamtx %s: %s", m.Path, resp.Status)
+	}
 	return nil, fmt.Errorf("library: mediamtx %s: %s %s", m.Path, resp.Status, strconv.QuoteToGraphic(string(b)))
 }
 
@@ -174,26 +177,36 @@ func (f remoteFile) Close() error {
 }
 
 // OpenSegment implements Source with /get, as fragmented MP4 whose media
-// time 0 is seg.Start.
+// time 0 is seg.Start, in a temporary file removed when it is closed.
 func (m *MediaMTX) OpenSegment(ctx context.Context, seg Segment) (SegmentFile, error) {
-	q := url.Values{"path": {m.Path}, "start": {seg.Start.Format(time.RFC3339Nano)},
-		"duration": {strconv.FormatFloat(seg.Duration.Seconds(), 'f', -1, 64)}, "format": {"fmp4"}}
-	resp, err := m.do(ctx, "/get", q)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	f, err := os.CreateTemp("", "camdeck-mediamtx-*.mp4")
 	if err != nil {
 		return nil, fmt.Errorf("library: mediamtx %s: %w", m.Path, err)
 	}
-	n, err := io.Copy(f, io.LimitReader(resp.Body, maxRemoteSegment))
+	n, err := m.Download(ctx, seg, f)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("library: mediamtx %s: /get: %w", m.Path, err)
+		return nil, err
 	}
 	return remoteFile{File: f, size: n}, nil
+}
+
+// Download writes seg, fetched with /get as fragmented MP4 whose media
+// time 0 is seg.Start, to w and returns the bytes written.
+func (m *MediaMTX) Download(ctx context.Context, seg Segment, w io.Writer) (int64, error) {
+	q := url.Values{"path": {m.Path}, "start": {seg.Start.Format(time.RFC3339Nano)},
+		"duration": {strconv.FormatFloat(seg.Duration.Seconds(), 'f', -1, 64)}, "format": {"fmp4"}}
+	resp, err := m.do(ctx, "/get", q)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, io.LimitReader(resp.Body, maxRemoteSegment))
+	if err != nil {
+		return n, fmt.Errorf("library: mediamtx %s: /get: %w", m.Path, err)
+	}
+	return n, nil
 }
 
 var _ Source = (*MediaMTX)(nil)

@@ -30,8 +30,16 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("XDG_DATA_HOME", data)
+	// --camera looks names up in the profile file: the tests', not the
+	// user's.
+	config, err := os.MkdirTemp("", "camdeck-config-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", config)
 	code := m.Run()
 	os.RemoveAll(data)
+	os.RemoveAll(config)
 	os.Exit(code)
 }
 

@@ -14,7 +14,7 @@ import (
 
 func init() {
 	commands["export"] = command{
-		usage: "(--camera NAME [--dir DIR] | --playback URL --path P) --from TIME --to TIME -o OUT.mp4",
+		usage: "(--camera NAME [--dir DIR] [--profiles FILE] | --playback URL --path P) --from TIME --to TIME -o OUT.mp4",
 		help:  "cut a time range out of the recordings into one MP4 (remuxed, starting exactly at --from)",
 		run:   runExport,
 	}
@@ -28,7 +28,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "export")
 	var lf libraryFlags
 	lf.register(fs)
-	camera := fs.String("camera", "", "the camera (required)")
+	camera := fs.String("camera", "", "the camera (required): its profile's playback server or folder, else its name in the index")
 	fromS := fs.String("from", "", "start of the range (required)")
 	toS := fs.String("to", "", "end of the range (required)")
 	out := fs.String("o", "", "the MP4 file to write (required)")
@@ -43,7 +43,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, ix, err := lf.source(ctx)
+	src, ix, err := lf.source(ctx, env, camera)
 	if err != nil {
 		return err
 	}

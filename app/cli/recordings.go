@@ -14,13 +14,14 @@ import (
 	"strings"
 	"time"
 
+	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/library"
 	"github.com/camdeck/camdeck/recorder"
 )
 
 func init() {
 	commands["recordings"] = command{
-		usage: "[--dir DIR | --playback URL --path P] [--camera NAME] [--from TIME] [--to TIME] [--json]",
+		usage: "[--dir DIR | --playback URL --path P] [--camera NAME] [--profiles FILE] [--from TIME] [--to TIME] [--json]",
 		help:  "list what was recorded: spans and gaps per camera, from the recordings index or a MediaMTX playback server",
 		run:   runRecordings,
 	}
@@ -46,10 +47,17 @@ func parseTime(s string) (time.Time, error) {
 type libraryFlags struct {
 	dir, index     string
 	playback, path string
+	profiles       string
 }
 
+// defaultDir is the recordings folder without --dir or a profile.
+const defaultDir = "recordings"
+
 func (l *libraryFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&l.dir, "dir", "recordings", "recordings folder (as record --out): files are DIR/NAME/*.mp4")
+	fs.StringVar(&l.dir, "dir", "", "recordings folder (as record --out): files are DIR/NAME/*.mp4 "+
+		"(default: the folder of the --camera profile, else ./"+defaultDir+")")
+	fs.StringVar(&l.profiles, "profiles", "", "the camera profiles --camera looks its name up in "+
+		"(default $XDG_CONFIG_HOME/camdeck/"+camdeck.FileName+")")
 	fs.StringVar(&l.index, "index", "", "the index database (default $XDG_DATA_HOME/camdeck/index.db)")
 	fs.StringVar(&l.playback, "playback", "", "read the recordings of a MediaMTX playback server instead, e.g. http://host:9996 "+
 		"(user:password@ in it, or the password in $"+playbackPasswordEnv+")")
@@ -92,8 +100,40 @@ func (l *libraryFlags) remote() (*library.MediaMTX, error) {
 	return m, nil
 }
 
+// lookup finds the camera's profile, without --playback: its MediaMTX
+// playback server, logging in with the profile's user and password (from
+// the desktop's keyring when the file keeps it there, as the window
+// reads it), if it names one; else its recordings folder, unless --dir
+// names another. It returns the camera's name as the profile spells it.
+// A camera without a profile is looked for in the index by name.
+func (l *libraryFlags) lookup(env *Env, camera string) (*library.MediaMTX, string, error) {
+	store := &camdeck.Store{Path: l.profiles, Keyring: &camdeck.Keyring{},
+		Logf: func(f string, a ...any) { fmt.Fprintf(env.Stderr, "camdeck: "+f+"\n", a...) }}
+	p, err := store.Find(camera)
+	if errors.Is(err, camdeck.ErrNoProfile) {
+		return nil, camera, nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	base, user, pass, err := p.PlaybackServer()
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", strconv.QuoteToGraphic(p.Name), err)
+	}
+	if base == "" {
+		if l.dir == "" {
+			l.dir = p.Recordings()
+		}
+		return nil, p.Name, nil
+	}
+	return &library.MediaMTX{BaseURL: base, Path: p.PlaybackPath, User: user, Pass: pass}, p.Name, nil
+}
+
 // open opens the index and brings it in step with the files.
 func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
+	if l.dir == "" {
+		l.dir = defaultDir
+	}
 	p := l.index
 	if p == "" {
 		var err error
@@ -116,14 +156,24 @@ func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
 	return ix, nil
 }
 
-// source is where the recordings are read: the MediaMTX playback server
-// of --playback (ix is then nil, and the camera is the server's --path),
-// or else the index, opened and brought in step with the files; the
-// caller closes ix.
-func (l *libraryFlags) source(ctx context.Context) (src library.Source, ix *library.Index, err error) {
+// source is where the recordings of camera are read: the MediaMTX
+// playback server of --playback or of the camera's profile (ix is then nil,
+// and the camera is the server's path), or else the index, opened and
+// brought in step with the files; the caller closes ix. camera becomes the
+// name as the profile spells it.
+func (l *libraryFlags) source(ctx context.Context, env *Env, camera *string) (src library.Source, ix *library.Index, err error) {
 	remote, err := l.remote()
-	if err != nil || remote != nil {
-		return remote, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if remote == nil && *camera != "" {
+		if remote, *camera, err = l.lookup(env, *camera); err != nil {
+			return nil, nil, err
+		}
+	}
+	if remote != nil {
+		l.path = remote.Path
+		return remote, nil, nil
 	}
 	if ix, err = l.open(ctx); err != nil {
 		return nil, nil, err
@@ -162,7 +212,7 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "recordings")
 	var lf libraryFlags
 	lf.register(fs)
-	camera := fs.String("camera", "", "only this camera")
+	camera := fs.String("camera", "", "only this camera: its profile's playback server or folder, else its name in the index")
 	fromS := fs.String("from", "", "from this time (default: the first recording)")
 	toS := fs.String("to", "", "up to this time (default: now)")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -173,7 +223,7 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, ix, err := lf.source(ctx)
+	src, ix, err := lf.source(ctx, env, camera)
 	if err != nil {
 		return err
 	}
@@ -195,6 +245,9 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 		spans, err := src.Spans(ctx, c, from, to)
 		if err != nil && ix != nil {
 			return fmt.Errorf("%s: %w", c, err)
+		}
+		if err != nil && c != lf.path {
+			return fmt.Errorf("%s: %w", c, err) // a profile's name, and the library names the path
 		}
 		if err != nil {
 			return err // it names the path

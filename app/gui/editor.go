@@ -27,6 +27,8 @@ type editor struct {
 	segment, limit             *formEntry
 	transport                  *widget.Select
 	auto                       *widget.Check
+	kept                       retentionFields
+	playback                   playbackFields
 	errLabel, testResult       *widget.Label
 	testBtn, saveBtn, cancel   *widget.Button
 	limitNote                  *widget.Label    // "no limit" for 0
@@ -64,6 +66,8 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 	e.showLimitNote()
 	e.auto = widget.NewCheck("Record when camdeck starts", nil)
 	e.auto.SetChecked(p.AutoRecord)
+	e.kept = e.newRetentionFields(p, ui.store.Retention)
+	e.playback = e.newPlaybackFields(p)
 
 	e.errLabel = widget.NewLabel("")
 	e.errLabel.Importance = widget.DangerImportance
@@ -89,8 +93,14 @@ func newEditor(ui *UI, index int, p camdeck.Profile) *editor {
 		withHint(widget.NewFormItem("Duration limit", container.NewBorder(nil, nil, nil, e.limitNote, e.limit)),
 			"A recording stops by itself after this"),
 		widget.NewFormItem("", e.auto),
-		widget.NewFormItem("Snapshots folder", e.snapDir),
 	)
+	for _, it := range e.kept.items() {
+		form.AppendItem(it)
+	}
+	form.AppendItem(widget.NewFormItem("Snapshots folder", e.snapDir))
+	for _, it := range e.playback.items() {
+		form.AppendItem(it)
+	}
 	buttons := container.NewHBox(e.testBtn, layout.NewSpacer(), e.cancel, e.saveBtn)
 	body := container.NewVBox(form, e.testResult, e.errLabel)
 	if cert := e.newCertBox(); cert != nil {
@@ -185,6 +195,14 @@ func (e *editor) profile() (camdeck.Profile, error) {
 	lim, _ := camdeck.ParseDuration(e.limit.Text)
 	p.Segment, p.Limit = camdeck.Duration(seg), camdeck.Duration(lim)
 	p.AutoRecord = e.auto.Checked
+	days, _, err := e.kept.read()
+	if err != nil {
+		return camdeck.Profile{}, err
+	}
+	p.KeepDays = days
+	if p.PlaybackURL, p.PlaybackPath, err = e.playback.read(); err != nil {
+		return camdeck.Profile{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return p, errors.New(strings.TrimPrefix(oneLine(err), "app: "))
 	}
@@ -207,6 +225,8 @@ func (e *editor) save() {
 	if err != nil {
 		return
 	}
+	_, lim, _ := e.kept.read() // read by profile
+	e.ui.setRetention(lim)
 	if e.index < 0 {
 		e.ui.addProfile(p)
 	} else if e.index < len(e.ui.cams) {

@@ -105,7 +105,7 @@ func TestEditorFitsSmallWindow(t *testing.T) {
 		t.Fatalf("form %v outside the window", view)
 	}
 	e.scroll.ScrollToBottom()
-	for name, o := range map[string]fyne.CanvasObject{"snapshots folder": e.snapDir, "auto-record": e.auto} {
+	for name, o := range map[string]fyne.CanvasObject{"playback server": e.playback.url, "playback path": e.playback.path} {
 		if r := rectOf(o); !r.inside(view) {
 			t.Fatalf("scrolled down, %s at %v is outside the form %v", name, r, view)
 		}

@@ -43,6 +43,17 @@ func (ui *UI) showRecordingsView() {
 // showRecordings opens the Recordings view of camera c: from its tile's
 // menu, its list entry, or V.
 func (ui *UI) showRecordings(c *camera) *recordingsView {
+	if c.prof.PlaybackURL != "" { // recorded by a MediaMTX server
+		src, err := newMediaMTXRecordings(c.prof)
+		if err != nil {
+			ui.notify(c.prof.Name + ": " + oneLine(err))
+			return nil
+		}
+		ui.selectCamera(c)
+		v := newRecordingsView(ui.app, src, c.prof, ui.do)
+		v.win.Show()
+		return v
+	}
 	if ui.lib == nil {
 		ui.notify(c.prof.Name + ": no recordings index, so no Recordings view (the log says why)")
 		return nil
@@ -82,6 +93,7 @@ type recordingsView struct {
 	dec    *decode.Decoder
 	shown  *decode.Frame
 	redraw atomic.Bool // a fyne.Do refresh is pending
+	listed int         // days asked to list; a listing shows if none was asked after it
 }
 
 func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile, do func(func())) *recordingsView {
@@ -145,7 +157,9 @@ func (t *timeline) cursorOrMiddle() time.Time {
 }
 
 // setDay lists the day's segments and starts a playback of them at the
-// first one.
+// first one. A playback server is asked off the UI goroutine (the index
+// answers at once): the day shows when it answers, unless another day
+// was asked meanwhile.
 func (v *recordingsView) setDay(day time.Time) {
 	if v.ctx.Err() != nil {
 		return // closed
@@ -154,7 +168,47 @@ func (v *recordingsView) setDay(day time.Time) {
 	v.showUsage()
 	v.dayLbl.SetText(day.Format("Mon 2006-01-02"))
 	v.tl.from, v.tl.span = day, maxTimelineSpan
-	segs, err := v.src.Segments(v.ctx, v.prof.Name, day, day.AddDate(0, 0, 1))
+	v.mu.Lock()
+	old := v.pb
+	v.pb, v.dec = nil, nil
+	v.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	v.listed++
+	if _, remote := v.src.(fetcher); !remote {
+		segs, err := v.list(day)
+		v.showDay(segs, err)
+		return
+	}
+	v.tl.setSpans(nil)
+	v.timeLbl.SetText(askingServer)
+	n := v.listed
+	v.wg.Add(1)
+	go func() {
+		defer v.wg.Done()
+		segs, err := v.list(day)
+		v.do(func() {
+			if n == v.listed && v.ctx.Err() == nil {
+				v.showDay(segs, err)
+			}
+		})
+	}()
+}
+
+// askingServer is what the view says while a playback server lists a day.
+const askingServer = "asking the server…"
+
+// list is the day's segments.
+func (v *recordingsView) list(day time.Time) ([]decode.Segment, error) {
+	ctx, cancel := context.WithTimeout(v.ctx, indexTimeout) // a playback server's /list, too
+	defer cancel()
+	return v.src.Segments(ctx, v.prof.Name, day, day.AddDate(0, 0, 1))
+}
+
+// showDay shows a day's segments on the timeline and starts a playback
+// of them at the first one.
+func (v *recordingsView) showDay(segs []decode.Segment, err error) {
 	spans := make([]timeSpan, 0, len(segs))
 	for _, s := range segs {
 		if n := len(spans); n > 0 && !s.Start.After(spans[n-1].End.Add(time.Second)) {
@@ -169,13 +223,6 @@ func (v *recordingsView) setDay(day time.Time) {
 		v.tl.from = first.Add(-v.tl.span / 10)
 	}
 	v.tl.setSpans(spans)
-	v.mu.Lock()
-	old := v.pb
-	v.pb, v.dec = nil, nil
-	v.mu.Unlock()
-	if old != nil {
-		old.Close()
-	}
 	if err != nil || len(segs) == 0 {
 		v.timeLbl.SetText("no recordings")
 		if err != nil {
@@ -186,6 +233,9 @@ func (v *recordingsView) setDay(day time.Time) {
 	dec := &decode.Decoder{Slot: decode.NewFrameSlot()}
 	dec.SetOutputSize(960, 540)
 	pb := &decode.Playback{Decoder: dec, Segments: segs}
+	if f, ok := v.src.(fetcher); ok {
+		pb.Fetch = f.Fetch
+	}
 	if err := pb.Start(); err != nil {
 		v.timeLbl.SetText(oneLine(err))
 		return
@@ -302,4 +352,5 @@ func (v *recordingsView) close() {
 	if pb != nil {
 		pb.Close()
 	}
+	closeSource(v.src)
 }

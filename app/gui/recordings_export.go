@@ -32,6 +32,12 @@ type usager interface {
 	Usage(ctx context.Context, camera string) (library.Usage, int64, error)
 }
 
+// keeper is a source that says who keeps the recordings, when it cannot
+// say what they take.
+type keeper interface {
+	Where() string
+}
+
 // exportJob is an export the view runs.
 type exportJob struct {
 	cancel context.CancelFunc
@@ -190,6 +196,9 @@ func (v *recordingsView) export(from, to time.Time, path string) {
 // take, the span kept and the free space.
 func (v *recordingsView) showUsage() {
 	us, ok := v.src.(usager)
+	if w, kept := v.src.(keeper); !ok && kept {
+		v.usageLbl.SetText(w.Where())
+	}
 	if !ok {
 		return
 	}

@@ -165,6 +165,14 @@ func (ui *UI) save() {
 	})
 }
 
+// setRetention sets the profile file's limits for all cameras, which the
+// next save writes (and applies): under saveMu, as saves read them.
+func (ui *UI) setRetention(lim camdeck.Retention) {
+	ui.saveMu.Lock()
+	ui.store.Retention = lim
+	ui.saveMu.Unlock()
+}
+
 // addProfile adds a camera and saves.
 func (ui *UI) addProfile(p camdeck.Profile) {
 	c := ui.addCamera(p)

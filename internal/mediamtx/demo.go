@@ -29,6 +29,18 @@ const (
 // 0.6 to 2.6 s of their 4.
 func RecordDemo(t testing.TB) *Server {
 	t.Helper()
+	return recordDemo(t, "", "")
+}
+
+// RecordDemoAuth is RecordDemo with a playback server that answers only
+// user with pass.
+func RecordDemoAuth(t testing.TB, user, pass string) *Server {
+	t.Helper()
+	return recordDemo(t, user, pass)
+}
+
+func recordDemo(t testing.TB, user, pass string) *Server {
+	t.Helper()
 	raw := fftest.Make(t, filepath.Join(t.TempDir(), "nob.h264"), "-f", "lavfi",
 		"-i", "testsrc2=size=320x240:rate=25", "-t", "10", "-c:v", "libx264", "-preset", "veryfast",
 		"-bf", "0", "-g", "25", "-pix_fmt", "yuv420p", "-f", "h264")
@@ -41,14 +53,14 @@ func RecordDemo(t testing.TB) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(cam.Close)
-	srv := Start(t, `  cam:
+	srv := start(t, `  cam:
     source: `+cam.URL()+`
     rtspTransport: tcp
     record: yes
     recordFormat: fmp4
     recordPath: %RECORD%/%path/%Y-%m-%d_%H-%M-%S-%f
     recordPartDuration: 1s
-    recordSegmentDuration: 4s`)
+    recordSegmentDuration: 4s`, user, pass)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if len(srv.Files()) >= 3 {

@@ -130,6 +130,18 @@ func freePort(t testing.TB) int {
 // folder. The server is stopped, by its PID, when the test ends.
 func Start(t testing.TB, paths string) *Server {
 	t.Helper()
+	return start(t, paths, "", "")
+}
+
+// StartAuth is Start with a playback server that answers only user with
+// pass (reading and publishing stay open to anyone).
+func StartAuth(t testing.TB, paths, user, pass string) *Server {
+	t.Helper()
+	return start(t, paths, user, pass)
+}
+
+func start(t testing.TB, paths, user, pass string) *Server {
+	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
 	s := &Server{RecordDir: filepath.Join(dir, "recordings"), done: make(chan struct{})}
@@ -154,10 +166,10 @@ authInternalUsers:
     permissions:
       - action: publish
       - action: read
-      - action: playback
+%s
 paths:
 %s
-`, rtsp, playback, strings.ReplaceAll(paths, "%RECORD%", s.RecordDir))
+`, rtsp, playback, playbackUsers(user, pass), strings.ReplaceAll(paths, "%RECORD%", s.RecordDir))
 	cfg := filepath.Join(dir, "mediamtx.yml")
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -178,6 +190,20 @@ paths:
 		t.Fatalf("mediamtx: %v\n%s", err, s.Log())
 	}
 	return s
+}
+
+// playbackUsers is the authInternalUsers entry of who may use the
+// playback server: anyone, or user with pass.
+func playbackUsers(user, pass string) string {
+	if user == "" {
+		return "      - action: playback"
+	}
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" } // YAML single-quoted
+	return fmt.Sprintf(`  - user: %s
+    pass: %s
+    ips: []
+    permissions:
+      - action: playback`, quote(user), quote(pass))
 }
 
 func (s *Server) waitListening(within time.Duration) error {

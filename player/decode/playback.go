@@ -17,9 +17,15 @@ import (
 // Segment is one recorded file to play: a fragmented MP4 and the
 // wallclock time of its first frame.
 type Segment struct {
+	// Path is the file, or with Playback.Fetch a name for it in messages.
 	Path     string
 	Start    time.Time
 	Duration time.Duration
+	// Lead is how much the file holds before Start: frames there only to
+	// decode from, never shown. A piece of a longer recording fetched
+	// from a server starts a little early so that it holds the keyframe
+	// before Start; playing on into it starts at Start.
+	Lead time.Duration
 }
 
 // End is when the segment's last frame ends.
@@ -39,6 +45,10 @@ type Playback struct {
 	Segments []Segment
 	// Logf receives one line per unreadable file. It defaults to log.Printf.
 	Logf func(format string, args ...any)
+	// Fetch, if set, gives the local file of a segment, which Path then
+	// only names: a recording a server keeps, fetched when it is opened.
+	// It runs on the playback goroutine, each time a segment is opened.
+	Fetch func(ctx context.Context, s Segment) (string, error)
 
 	cmds    chan func()
 	ctx     context.Context
@@ -226,29 +236,43 @@ func (p *Playback) seek(t time.Time) error {
 	if i == len(p.Segments) {
 		return ErrNoSegment
 	}
-	s := p.Segments[i]
-	if t.Before(s.Start) {
+	if s := p.Segments[i]; t.Before(s.Start) {
 		t = s.Start
 	}
 	if err := p.open(i); err != nil {
 		return err
 	}
-	ts := p.first + astiav.RescaleQ(int64(t.Sub(s.Start)/time.Microsecond), astiav.NewRational(1, 1000000), p.tb)
-	if err := p.fc.SeekFrame(p.vidx, ts, astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
-		return fmt.Errorf("decode: seek in %s: %w", s.Path, err)
-	}
 	p.pend = nil
 	p.Decoder.OnStream([]*player.Track{p.track}) // a fresh decoder: nothing from before the seek
-	p.Decoder.hide = p.global(p.first + astiav.RescaleQ(int64(t.Sub(s.Start)/time.Microsecond), astiav.NewRational(1, 1000000), p.tb))
-	p.Decoder.hiding = true
+	if err := p.seekIn(t); err != nil {
+		return err
+	}
 	err := p.showNext()
 	p.wall0 = time.Time{}
 	return err
 }
 
+// seekIn moves the open file to the keyframe at or before t and hides
+// the frames before t.
+func (p *Playback) seekIn(t time.Time) error {
+	s := p.Segments[p.seg]
+	ts := p.first + astiav.RescaleQ(int64(t.Sub(p.fileStart(p.seg))/time.Microsecond), astiav.NewRational(1, 1000000), p.tb)
+	if err := p.fc.SeekFrame(p.vidx, ts, astiav.NewSeekFlags(astiav.SeekFlagBackward)); err != nil {
+		return fmt.Errorf("decode: seek in %s: %w", s.Path, err)
+	}
+	p.Decoder.hide = p.global(ts)
+	p.Decoder.hiding = true
+	return nil
+}
+
+// fileStart is the wallclock time of media time 0 in segment i's file.
+func (p *Playback) fileStart(i int) time.Time {
+	return p.Segments[i].Start.Add(-p.Segments[i].Lead)
+}
+
 // global turns a stream timestamp of the open segment into playback PTS.
 func (p *Playback) global(ts int64) int64 {
-	off := p.Segments[p.seg].Start.Sub(p.Segments[0].Start)
+	off := p.fileStart(p.seg).Sub(p.Segments[0].Start)
 	return int64(off)*clockRate/int64(time.Second) + astiav.RescaleQ(ts-p.first, p.tb, tb90k)
 }
 
@@ -275,6 +299,11 @@ func (p *Playback) next() (*player.Unit, int64, error) {
 				return nil, 0, err
 			}
 			p.Decoder.OnStream([]*player.Track{p.track})
+			if s := p.Segments[p.seg]; s.Lead > 0 {
+				if err := p.seekIn(s.Start); err != nil { // its lead-in was shown from the last file
+					return nil, 0, err
+				}
+			}
 			if gap > 0 && !p.wall0.IsZero() {
 				p.media0 += int64(gap) * clockRate / int64(time.Second) // gaps are skipped
 			}

@@ -22,7 +22,15 @@ func (p *Playback) open(i int) error {
 	if fc == nil {
 		return errors.New("decode: cannot allocate a format context")
 	}
-	if err := fc.OpenInput(s.Path, nil, nil); err != nil {
+	path := s.Path
+	if p.Fetch != nil {
+		var err error
+		if path, err = p.Fetch(p.ctx, s); err != nil {
+			fc.Free()
+			return fmt.Errorf("decode: fetch %s: %w", s.Path, err)
+		}
+	}
+	if err := fc.OpenInput(path, nil, nil); err != nil {
 		fc.Free()
 		return fmt.Errorf("decode: open %s: %w", s.Path, err)
 	}
