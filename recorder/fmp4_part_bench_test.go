@@ -126,8 +126,9 @@ func BenchmarkPartWrite(b *testing.B) {
 				}
 				if seg.size > 1<<30 { // keep the file small: start over
 					b.StopTimer()
-					_ = seg.f.Truncate(int64(seg.initSize))
-					seg.size = int64(seg.initSize)
+					keep := seg.sidxAt + int64(seg.sidxSize) // the init and the sidx's room
+					_ = seg.f.Truncate(keep)
+					seg.size, seg.frags, seg.tfra = keep, seg.frags[:0], seg.tfra[:0]
 					b.StartTimer()
 				}
 			}

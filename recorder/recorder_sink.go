@@ -203,8 +203,15 @@ func (r *Recorder) processVideo(u *player.Unit, pts int64) {
 		sync:      u.Key,
 		data:      st.video.payload(u.Data),
 	}, pts-seg.dts0, now, st.clock.Wall(dts))
-	if seg.due(now) || seg.full() {
-		if err := seg.flush(); err != nil {
+	// A keyframe starts a part, so that each GOP begins a fragment that
+	// an sidx reference can point at (see sidxRuns).
+	cut := u.Key && len(seg.pendingV) > 0
+	if cut || seg.due(now) || seg.full() {
+		flush := seg.flush
+		if cut {
+			flush = func() error { return seg.flushBeforeKey(dts - seg.dts0) }
+		}
+		if err := flush(); err != nil {
 			r.writeFailed(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), pathError(err)), now)
 			return
 		}

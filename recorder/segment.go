@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -77,6 +78,9 @@ type segment struct {
 	size       int64 // bytes written and kept
 	initSize   int
 	tfra       []tfraEntry // the parts with a keyframe, for the mfra
+	sidxAt     int64       // offset of the free box reserved for the sidx
+	sidxSize   int         // its size
+	frags      []sidxFrag  // the parts, for the sidx
 	buf        []byte
 }
 
@@ -95,6 +99,10 @@ func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment,
 		return nil, err
 	}
 	s.initSize = len(initBytes)
+	// Room for the sidx that finish writes; a file that never finishes
+	// keeps the free box, which players skip.
+	s.sidxAt, s.sidxSize = int64(len(initBytes)), sidxReserve()
+	initBytes = appendFree(initBytes, s.sidxSize)
 	if err := s.write(initBytes); err != nil {
 		s.f.Close()
 		os.Remove(path)
@@ -203,6 +211,17 @@ func (s *segment) flush() error {
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
+	frag := sidxFrag{size: int64(len(s.buf)), video: len(s.pendingV) > 0, audio: s.writtenA}
+	if len(s.pendingA) > 0 {
+		frag.audio = s.pendingA[0].dts
+	}
+	if frag.video {
+		frag.sap, frag.ept = s.pendingV[0].sync, math.MaxInt64
+		for _, smp := range s.pendingV {
+			frag.ept = min(frag.ept, smp.dts+int64(smp.ptsOffset)-s.video.mediaTime)
+		}
+	}
+	s.frags = append(s.frags, frag)
 	for i, smp := range s.pendingV {
 		if smp.sync { // the moof follows the 32-byte prft
 			// On the presentation timeline, after the edit list, as
@@ -226,6 +245,43 @@ func (s *segment) flush() error {
 	return nil
 }
 
+// flushBeforeKey writes the pending samples as a part ending before the
+// held keyframe, leaving for the keyframe's part the audio from the
+// keyframe's decode time on (keyDTS, in file time): ffmpeg seeks the
+// audio to the keyframe's decode time after seeking the video, and
+// finding that audio in the keyframe's own part keeps it from loading
+// the part before (which, in ffmpeg 5.1, moves the video back a GOP).
+func (s *segment) flushBeforeKey(keyDTS int64) error {
+	if s.audio == nil || len(s.pendingA) == 0 {
+		return s.flush()
+	}
+	cut := (keyDTS - s.video.mediaTime) * int64(s.audio.timescale) / int64(s.video.timescale)
+	n := len(s.pendingA)
+	for n > 0 && s.pendingA[n-1].dts+int64(s.pendingA[n-1].duration) > cut {
+		n--
+	}
+	rest := append([]*sample(nil), s.pendingA[n:]...)
+	end := s.pendingEnd
+	if len(rest) > 0 {
+		s.pendingA = s.pendingA[:n]
+		s.pendingEnd = rest[0].dts
+		for _, smp := range rest {
+			s.pendingSize -= len(smp.data)
+		}
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		s.pendingA = append(s.pendingA, rest...)
+		s.pendingEnd = end
+		for _, smp := range rest {
+			s.pendingSize += len(smp.data)
+		}
+	}
+	return nil
+}
+
 // duration is the presented length of what is in the file.
 func (s *segment) duration() time.Duration {
 	return time.Duration(max(s.writtenV-s.video.mediaTime, 0)) * time.Second / time.Duration(s.video.timescale)
@@ -238,6 +294,7 @@ func (s *segment) abandon() {
 		return
 	}
 	s.closed = true
+	s.writeSidx()
 	_ = s.writeDurations()
 	_ = s.f.Sync()
 	_ = s.f.Close()
@@ -260,6 +317,7 @@ func (s *segment) finish(lastDuration int64) error {
 		// a failed one off), so a full disk here costs nothing.
 		_ = s.write(appendMfra(s.buf[:0], s.video.id, s.tfra))
 	}
+	s.writeSidx()
 	s.closed = true
 	err := s.writeDurations()
 	if err == nil {
@@ -269,6 +327,24 @@ func (s *segment) finish(lastDuration int64) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeSidx overwrites the reserved free box with the segment index, so
+// that ffmpeg (which ignores the mfra unless told) and DASH-style readers
+// seek without reading every moof. Only an aid too: the bytes it replaces
+// are already on disk, and a file without it plays.
+func (s *segment) writeSidx() {
+	runs := sidxRuns(s.frags, sidxRefs)
+	v := sidxTrack(runs, func(r sidxRun) int64 { return r.ept }, max(s.writtenV-s.video.mediaTime, 0), false)
+	var a []sidxEntry
+	var aID, aScale uint32
+	if s.audio != nil {
+		a = sidxTrack(runs, func(r sidxRun) int64 { return r.audio - s.audio.mediaTime }, s.writtenA-s.audio.mediaTime, true)
+		aID, aScale = s.audio.id, s.audio.timescale
+	}
+	if b := marshalSidxes(s.sidxSize, v, a, s.video.id, s.video.timescale, aID, aScale); b != nil {
+		_, _ = s.f.WriteAt(b, s.sidxAt)
+	}
 }
 
 func (s *segment) writeDurations() error {
