@@ -3,13 +3,14 @@ package recorder
 import (
 	"encoding/binary"
 	"math"
+	"time"
 )
 
-// sidxRefs is how many references each segment index in the space
-// reserved after the init segment holds: 1024 (12 KB) index a 15-minute
-// segment GOP by GOP at a keyframe a second, and a longer file groups
-// several GOPs per reference. A package variable so that tests can make
-// grouping happen.
+// sidxRefs is how many references each segment index holds when the
+// segment has no time limit: one per part, and parts come at most about
+// twice a second (see keyCutMin), so 1024 (12 KB) index the first eight
+// minutes or more; a longer file keeps the free box (its mfra still
+// indexes it). A package variable so that tests can overflow it.
 var sidxRefs = 1024
 
 const (
@@ -17,11 +18,20 @@ const (
 	sidxRef    = 12
 )
 
+// sidxRefsFor is how many references to reserve room for in a segment of
+// length d (0: no limit): two parts a second and a margin, as many as an
+// index can count.
+func sidxRefsFor(d time.Duration) int {
+	if d <= 0 {
+		return sidxRefs
+	}
+	return min(int(2*d/time.Second)+64, math.MaxUint16)
+}
+
 // sidxReserve is the size of the free box written after the init segment:
-// room for two indexes (video, and audio when there is audio) of sidxRefs
-// references and, always, a filler free box of at least a header behind
-// them.
-func sidxReserve() int { return 2*(sidxHeader+sidxRefs*sidxRef) + 8 }
+// room for an index of refs references per track and, always, a filler
+// free box of at least a header behind them.
+func sidxReserve(refs, tracks int) int { return tracks*(sidxHeader+refs*sidxRef) + 8 }
 
 // appendFree appends a free box of size bytes (at least 8).
 func appendFree(dst []byte, size int) []byte {
@@ -32,81 +42,50 @@ func appendFree(dst []byte, size int) []byte {
 
 // sidxFrag is one part in the file as the index sees it.
 type sidxFrag struct {
-	size  int64 // bytes of prft, moof and mdat
+	size  int64 // bytes of its moof and mdat
 	video bool  // it holds video samples
 	sap   bool  // its first video sample is a keyframe
 	ept   int64 // earliest video presentation, after the edit list, video timescale
 	audio int64 // decode time of its first audio sample, or of the audio after the file's so far
 }
 
-// sidxRun is one reference: a run of parts.
-type sidxRun struct {
-	size  int64
-	sap   bool
-	ept   int64 // video
-	audio int64
-}
-
-// sidxRuns groups the parts into at most maxRefs references, each
-// starting at a part that starts with a keyframe (parts are cut before
-// every keyframe), so a reader that loads only a reference's first moof
-// finds the keyframe it seeks from in it: ffmpeg's mov demuxer does just
-// that. A part without video, or cut mid-GOP by the size limit, joins the
-// reference before it (the first reference takes parts up to its video).
-// When there are more GOPs than maxRefs, consecutive GOPs share a
-// reference. It returns nil for a file without video.
-func sidxRuns(frags []sidxFrag, maxRefs int) []sidxRun {
-	var runs []sidxRun
-	for _, f := range frags {
-		if len(runs) == 0 || (f.video && f.sap && runs[len(runs)-1].ept != math.MaxInt64) {
-			runs = append(runs, sidxRun{ept: math.MaxInt64, audio: f.audio})
-		}
-		r := &runs[len(runs)-1]
-		r.size += f.size
-		if f.video {
-			if r.ept == math.MaxInt64 {
-				r.sap = f.sap
-			}
-			r.ept = min(r.ept, f.ept)
-		}
-	}
-	if len(runs) == 0 || runs[0].ept == math.MaxInt64 {
-		return nil
-	}
-	group := (len(runs) + maxRefs - 1) / max(maxRefs, 1)
-	var out []sidxRun
-	for i, r := range runs {
-		if i%group == 0 {
-			out = append(out, r)
-			continue
-		}
-		o := &out[len(out)-1]
-		o.size += r.size
-		o.ept = min(o.ept, r.ept)
-	}
-	return out
-}
-
 // sidxEntry is a reference as one track's index gives it.
 type sidxEntry struct {
 	size     int64
-	time     int64 // earliest presentation of the track in it
+	time     int64 // presentation time it starts at
 	duration int64
 	sap      bool
 }
 
-// sidxTrack is the references of one track: time picks its start in a
-// run, end is the track's presentation end; allSync says every sample of
-// the track is a sync sample (audio), otherwise a reference starts with a
-// SAP when its first part starts with a keyframe.
-func sidxTrack(runs []sidxRun, time func(sidxRun) int64, end int64, allSync bool) []sidxEntry {
-	out := make([]sidxEntry, len(runs))
-	for i, r := range runs {
-		next := end
-		if i+1 < len(runs) {
-			next = time(runs[i+1])
+// sidxTrack is one track's references: one per part, because FFmpeg
+// 5.1's mov demuxer, once it has read a reference's moof, takes the next
+// reference it knows for the next moof and skips any moof in between (a
+// second of video lost after seeking back into a GOP). FFmpeg also picks
+// the last reference whose time is at or before the target, whether or
+// not it starts with a keyframe, and looks for the keyframe only in what
+// it has read; and it seeks the other tracks to the keyframe's time, where
+// a reference before the keyframe's part would move the video back a
+// GOP. So in every track the parts that start with a video keyframe span
+// their whole GOP, up to the next such part (or end, the track's end),
+// from at(part) on, and the other parts get no duration of their own:
+// their time is the next GOP's, which no target before it reaches.
+// allSync says every sample of the track is a sync sample (audio);
+// otherwise only the GOPs' parts start with a SAP. It returns nil when no
+// part starts with a keyframe.
+func sidxTrack(frags []sidxFrag, at func(sidxFrag) int64, end int64, allSync bool) []sidxEntry {
+	out := make([]sidxEntry, len(frags))
+	next, found := end, false
+	for i := len(frags) - 1; i >= 0; i-- {
+		f := frags[i]
+		out[i] = sidxEntry{size: f.size, time: next, sap: allSync}
+		if f.video && f.sap {
+			t := at(f)
+			out[i] = sidxEntry{size: f.size, time: t, duration: next - t, sap: true}
+			next, found = t, true
 		}
-		out[i] = sidxEntry{size: r.size, time: time(r), duration: next - time(r), sap: allSync || r.sap}
+	}
+	if !found {
+		return nil
 	}
 	return out
 }
@@ -149,9 +128,10 @@ func marshalSidx(dst []byte, trackID, timescale uint32, entries []sidxEntry, ski
 // (ffmpeg 5.1 compares a track's seek time with the times of an index in
 // another track's timescale, so the audio needs its own), and a free box
 // filling the rest; each index's first_offset skips what follows it in
-// the reservation, so the references start at the first part. It returns
+// the reservation and lead, the bytes before the first moof (the first
+// part's prft), so the references start at the first moof. It returns
 // nil when the parts cannot be indexed.
-func marshalSidxes(reserve int, v, a []sidxEntry, vID, vScale, aID, aScale uint32) []byte {
+func marshalSidxes(reserve, lead int, v, a []sidxEntry, vID, vScale, aID, aScale uint32) []byte {
 	size := func(e []sidxEntry) int {
 		if len(e) == 0 {
 			return 0
@@ -162,9 +142,9 @@ func marshalSidxes(reserve int, v, a []sidxEntry, vID, vScale, aID, aScale uint3
 	if len(v) == 0 || filler < 8 {
 		return nil
 	}
-	b, ok := marshalSidx(make([]byte, 0, reserve), vID, vScale, v, size(a)+filler)
+	b, ok := marshalSidx(make([]byte, 0, reserve), vID, vScale, v, size(a)+filler+lead)
 	if ok && len(a) > 0 {
-		b, ok = marshalSidx(b, aID, aScale, a, filler)
+		b, ok = marshalSidx(b, aID, aScale, a, filler+lead)
 	}
 	if !ok {
 		return nil

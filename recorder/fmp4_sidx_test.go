@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,11 +88,14 @@ func readSidx(t *testing.T, b []byte) ([]sidxRead, []mp4Box, []int64) {
 }
 
 // checkSidx checks a finished file's indexes against its parts: one per
-// track, the video's first; each one's references run from the first part
-// to the mfra without a gap, start at a part, the video's at a part with
-// a keyframe first, and their durations add up to the track's duration.
-// ffmpeg and ffprobe read the file without a complaint. It returns the
-// video's index.
+// track, the video's first; each one's references run from the first
+// moof (after the first part's prft, the only prft) to the mfra without a
+// gap, one per part, each starting at a moof. The video's references that
+// say they start with a SAP are the parts whose first video sample is a
+// keyframe, each starting at that part's earliest presentation time; the
+// others last 0 ticks. The audio's are all SAPs. Each index's durations
+// add up to its track's duration. ffmpeg and ffprobe read the file
+// without a complaint. It returns the video's index.
 func checkSidx(t *testing.T, file string) sidxRead {
 	t.Helper()
 	b, err := os.ReadFile(file)
@@ -102,6 +107,10 @@ func checkSidx(t *testing.T, file string) sidxRead {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mf, err := readMP4(file)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(idxs) != len(tracks) {
 		t.Fatalf("%d indexes for %d tracks", len(idxs), len(tracks))
 	}
@@ -109,38 +118,87 @@ func checkSidx(t *testing.T, file string) sidxRead {
 	if offs[first-1]+int64(len(top[first-1].body))+8 != offs[first] {
 		t.Fatal("the filler free box does not end at the first part")
 	}
+	if top[first].typ != "prft" || top[first+1].typ != "moof" {
+		t.Fatalf("the first part starts with %s, %s, want prft, moof", top[first].typ, top[first+1].typ)
+	}
 	mfra := offs[len(top)-1]
 	if top[len(top)-1].typ != "mfra" {
 		t.Fatalf("the file ends with %q, want the mfra", top[len(top)-1].typ)
 	}
-	starts := map[int64]int{}
-	for i, o := range offs {
-		starts[o] = i
+	// The parts: each moof, its mdat right after, and the next moof
+	// right after that.
+	type part struct {
+		key bool  // the first video sample is a keyframe
+		ept int64 // earliest video presentation
+	}
+	parts := map[int64]part{}
+	var moofs []int64
+	for i := first + 1; i < len(top)-1; i++ {
+		switch top[i].typ {
+		case "moof":
+			if top[i+1].typ != "mdat" || (i+2 < len(top)-1 && top[i+2].typ != "moof") {
+				t.Fatalf("the part at %d is not a moof, its mdat and the next moof", offs[i])
+			}
+			pf := &mp4File{timescale: mf.timescale, mediaTime: mf.mediaTime}
+			trafs, _ := readBoxes(top[i].body)
+			for _, tr := range trafs {
+				if tr.typ == "traf" {
+					pf.readTraf(tr.body)
+				}
+			}
+			p := part{ept: math.MaxInt64}
+			seen := false
+			for _, smp := range pf.samples {
+				if tracks[smp.track] == nil || !tracks[smp.track].video {
+					continue
+				}
+				if !seen {
+					p.key, seen = smp.sync, true
+				}
+				p.ept = min(p.ept, smp.pts)
+			}
+			parts[offs[i]] = p
+			moofs = append(moofs, offs[i])
+		case "mdat":
+		default:
+			t.Fatalf("a %s box among the parts at %d", top[i].typ, offs[i])
+		}
 	}
 	for n, s := range idxs {
 		tr := tracks[s.refID]
 		if tr == nil || s.timescale != tr.timescale || tr.video != (n == 0) {
 			t.Fatalf("index %d for track %d at timescale %d, want the video's first, then the audio's", n, s.refID, s.timescale)
 		}
-		if at := s.at + s.size + int64(s.firstOffset); at != offs[first] {
-			t.Fatalf("index %d: first_offset leads to %d, the first part is at %d", n, at, offs[first])
+		if at := s.at + s.size + int64(s.firstOffset); at != moofs[0] {
+			t.Fatalf("index %d: first_offset leads to %d, the first moof is at %d", n, at, moofs[0])
 		}
-		at := offs[first]
+		if len(s.sizes) != len(moofs) {
+			t.Fatalf("index %d: %d references for %d parts", n, len(s.sizes), len(moofs))
+		}
+		at, tm := moofs[0], int64(s.ept)
 		var sum, dur int64
 		for i, size := range s.sizes {
-			k, ok := starts[at]
-			if !ok || top[k].typ != "prft" || top[k+1].typ != "moof" {
-				t.Fatalf("index %d: reference %d starts at %d, not at a part", n, i, at)
+			p, ok := parts[at]
+			if !ok {
+				t.Fatalf("index %d: reference %d starts at %d, not at a moof", n, i, at)
 			}
-			if !s.saps[i] {
-				t.Errorf("index %d: reference %d does not say it starts with a SAP of type 1", n, i)
+			switch {
+			case !tr.video && !s.saps[i]:
+				t.Errorf("index %d: audio reference %d does not say it starts with a SAP of type 1", n, i)
+			case tr.video && s.saps[i] != p.key:
+				t.Errorf("index %d: reference %d says SAP %v, its part starts with a keyframe: %v", n, i, s.saps[i], p.key)
+			case tr.video && p.key && tm != p.ept:
+				t.Errorf("index %d: reference %d starts at %d, its keyframe's part at %d", n, i, tm, p.ept)
+			case tr.video && !p.key && s.durations[i] != 0:
+				t.Errorf("index %d: reference %d without a keyframe first lasts %d ticks, want 0", n, i, s.durations[i])
 			}
 			at += size
 			sum += size
 			dur += s.durations[i]
+			tm += s.durations[i]
 		}
-		if sum != mfra-offs[first] {
-			t.Errorf("index %d: references hold %d bytes, the parts %d", n, sum, mfra-offs[first])
+		if sum != mfra-moofs[0] {
+			t.Errorf("index %d: references hold %d bytes, the parts %d", n, sum, mfra-moofs[0])
 		}
 		if int64(s.ept)+dur != int64(tr.mdhd.DurationV1) || (tr.video && s.ept != 0) {
 			t.Errorf("index %d: references from %d for %d ticks, the track lasts %d", n, s.ept, dur, tr.mdhd.DurationV1)
@@ -156,8 +214,9 @@ func checkSidx(t *testing.T, file string) sidxRead {
 }
 
 // TestFinishedSegmentSidx: a finished segment of 10 s with a keyframe
-// every 2 s carries an sidx after its moov with one reference per GOP
-// (parts are cut before each keyframe), and ffmpeg seeking into it lands
+// every 2 s carries an sidx after its moov with one reference per part,
+// those of the parts that start a GOP (parts are cut before each
+// keyframe) lasting their GOP each, and ffmpeg seeking into it lands
 // on the right frame without decoding errors, also when the parts'
 // timing falls mid-GOP. It failed before: the file had no sidx, and
 // (with the sidx but without cutting parts at keyframes) the mid-GOP case
@@ -187,12 +246,18 @@ func testFinishedSegmentSidx(t *testing.T, late func(int) time.Duration) {
 		t.Fatalf("files %v, want one", files)
 	}
 	idx := checkSidx(t, files[0])
-	if len(idx.sizes) != 5 {
-		t.Errorf("%d references, want one per GOP: 5", len(idx.sizes))
+	var gops []int64
+	for i, d := range idx.durations {
+		if idx.saps[i] {
+			gops = append(gops, d)
+		}
 	}
-	for _, d := range idx.durations {
+	if len(gops) != 5 || len(idx.sizes) < 10 {
+		t.Errorf("%d references, %d of them at a keyframe; want one per part (10 or more), 5 at keyframes", len(idx.sizes), len(gops))
+	}
+	for _, d := range gops {
 		if d != 2*90000 {
-			t.Errorf("reference durations %v, want 2 s each", idx.durations)
+			t.Errorf("keyframe references last %v ticks, want 2 s each", gops)
 			break
 		}
 	}
@@ -219,21 +284,30 @@ func testFinishedSegmentSidx(t *testing.T, late func(int) time.Duration) {
 	}
 }
 
-// TestSidxGroupsGOPs: with room for fewer references than GOPs,
-// consecutive GOPs share a reference and the index still covers every
-// part and the whole duration. It failed before: no sidx.
-func TestSidxGroupsGOPs(t *testing.T) {
+// TestSidxTooManyParts: a file with more parts than the room reserved
+// for references keeps the free box (an index of some parts would make
+// FFmpeg skip the others) and still decodes and seeks cleanly. It failed
+// before: consecutive GOPs shared a reference, and FFmpeg skipped parts.
+func TestSidxTooManyParts(t *testing.T) {
 	old := sidxRefs
-	sidxRefs = 2
+	sidxRefs = 4
 	t.Cleanup(func() { sidxRefs = old })
 	rec := &Recorder{manual: true}
 	s := newSynth(t, rec)
 	s.feed(10 * 25)
 	rec.Close()
-	idx := checkSidx(t, s.files()[0])
-	if len(idx.sizes) != 2 || idx.durations[0] != 6*90000 || idx.durations[1] != 4*90000 {
-		t.Errorf("references of %v ticks, want 3 GOPs and 2 GOPs", idx.durations)
+	b, err := os.ReadFile(s.files()[0])
+	if err != nil {
+		t.Fatal(err)
 	}
+	top, err := readBoxes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) < 4 || top[2].typ != "free" || len(top[2].body)+8 != sidxReserve(4, 1) || top[3].typ != "prft" {
+		t.Fatal("a file of more parts than references is not the init, the free box and its parts")
+	}
+	checkScrub(t, s.files()[0])
 }
 
 // TestKilledSegmentKeepsFree: a file whose recorder never finished it
@@ -260,7 +334,7 @@ func TestKilledSegmentKeepsFree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(top) < 4 || top[2].typ != "free" || len(top[2].body)+8 != sidxReserve() || top[3].typ != "prft" {
+	if len(top) < 4 || top[2].typ != "free" || len(top[2].body)+8 != sidxReserve(sidxRefs, 1) || top[3].typ != "prft" {
 		t.Fatalf("an unfinished file's boxes after the moov are not the reservation and a part")
 	}
 	decode := func() {
@@ -391,4 +465,77 @@ func TestSidxAudioSeek(t *testing.T) {
 	file := feedAV(t, 12)
 	checkSidx(t, file)
 	checkSeekAV(t, file)
+}
+
+// scrubSeeks are seeks in one ffprobe run (one demuxer, as a player
+// scrubbing) into a 10 s file with a keyframe every 2 s and parts of a
+// second: into the first GOP's second part, which opening the file did
+// not read; twice into one GOP before its second part was read; back
+// after reading on from the start.
+var scrubSeeks = []struct {
+	at      float64
+	packets int
+}{{1.5, 30}, {6.2, 3}, {6.5, 30}, {0, 120}, {3.1, 30}, {1.7, 30}}
+
+// checkScrub seeks in a file as scrubSeeks says: after each seek ffprobe
+// reads the packets of the file, in order, from a keyframe at or before
+// the target, none skipped and none twice.
+func checkScrub(t *testing.T, file string) {
+	t.Helper()
+	all, stderr, err := fftest.Probe(t, time.Minute, "-select_streams", "v", "-show_packets", file)
+	if err != nil {
+		t.Fatalf("ffprobe: %v %s", err, stderr)
+	}
+	var intervals []string
+	for _, s := range scrubSeeks {
+		intervals = append(intervals, fmt.Sprintf("%g%%+#%d", s.at, s.packets))
+	}
+	r, stderr, err := fftest.Probe(t, time.Minute, "-read_intervals", strings.Join(intervals, ","),
+		"-select_streams", "v", "-show_packets", file)
+	if err != nil || stderr != "" {
+		t.Fatalf("ffprobe seeking: %v %s", err, stderr)
+	}
+	got := r.Packets
+	for _, s := range scrubSeeks {
+		if len(got) < s.packets {
+			t.Fatalf("seeking to %g s: %d packets, want %d", s.at, len(got), s.packets)
+		}
+		run := got[:s.packets]
+		got = got[s.packets:]
+		k := slices.IndexFunc(all.Packets, func(p fftest.Packet) bool { return *p.DTS == *run[0].DTS })
+		if k < 0 || !strings.HasPrefix(run[0].Flags, "K") || fftest.Seconds(run[0].PTSTime) > s.at+0.001 {
+			t.Fatalf("seeking to %g s starts at %s s (flags %s), want a keyframe at or before it", s.at, run[0].PTSTime, run[0].Flags)
+		}
+		for i, p := range run {
+			if k+i >= len(all.Packets) || *p.DTS != *all.Packets[k+i].DTS {
+				t.Fatalf("seeking to %g s: packet %d has DTS %s s, the file's next is %s s", s.at, i, p.DTSTime, all.Packets[min(k+i, len(all.Packets)-1)].DTSTime)
+			}
+		}
+	}
+}
+
+// TestSidxScrub: seeking back and forth in a finished file, as a player
+// scrubbing does, reads every packet after each seek. It failed before
+// with one reference per GOP: FFmpeg 5.1 took the next reference it knew
+// for the next moof after a GOP's first part, skipping a second of video
+// (camdeck's playback showed the frame at 4 s for a seek to 3.03 s); and
+// with a prft before every moof it read a part twice.
+func TestSidxScrub(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		late func(i int) time.Duration
+	}{
+		{"parts on keyframes", nil},
+		{"parts mid-GOP", func(i int) time.Duration { return time.Duration(min(i, 10)/10) * 200 * time.Millisecond }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &Recorder{manual: true}
+			s := newSynth(t, rec)
+			s.late = c.late
+			s.feed(10 * 25)
+			rec.Close()
+			checkSidx(t, s.files()[0])
+			checkScrub(t, s.files()[0])
+		})
+	}
 }

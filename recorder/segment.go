@@ -13,6 +13,14 @@ import (
 // keeps the moof overhead under 0.1% at camera bitrates.
 const partInterval = time.Second
 
+// keyCutMin is how long after the previous keyframe a keyframe must come
+// to start a part: each GOP then starts a part that the sidx points at,
+// so a seek decodes from the keyframe before its target, while all-intra
+// video (MJPEG, every frame a keyframe) keeps parts of a second rather
+// than one per frame, each synced. Parts come at most about twice a
+// second.
+const keyCutMin = 500 * time.Millisecond
+
 // maxPartBytes ends a part early: a keyframe burst of a 4K camera must not
 // make one write (and its memory) unbounded, and a crash loses less.
 const maxPartBytes = 2 << 20
@@ -45,8 +53,9 @@ var createFile = func(path string) (file, error) {
 	return f, nil
 }
 
-// segment is one MP4 file being written: the init segment, then one part
-// (prft + moof + mdat) about every second.
+// segment is one MP4 file being written: the init segment, the space
+// reserved for the sidx, then one part (moof + mdat, the first one after
+// a prft) about every second.
 type segment struct {
 	path  string
 	f     file
@@ -80,12 +89,15 @@ type segment struct {
 	tfra       []tfraEntry // the parts with a keyframe, for the mfra
 	sidxAt     int64       // offset of the free box reserved for the sidx
 	sidxSize   int         // its size
+	lead       int         // bytes before the first moof (its prft)
+	lastKey    int64       // file time of the latest keyframe
 	frags      []sidxFrag  // the parts, for the sidx
 	buf        []byte
 }
 
-// openSegment creates the file and writes its init segment.
-func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment, error) {
+// openSegment creates the file and writes its init segment, reserving
+// room for sidx references of refs parts per track.
+func openSegment(path string, created time.Time, tracks []*fmp4Track, refs int) (*segment, error) {
 	s := &segment{path: path, video: tracks[0]}
 	if len(tracks) > 1 {
 		s.audio = tracks[1]
@@ -101,7 +113,7 @@ func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment,
 	s.initSize = len(initBytes)
 	// Room for the sidx that finish writes; a file that never finishes
 	// keeps the free box, which players skip.
-	s.sidxAt, s.sidxSize = int64(len(initBytes)), sidxReserve()
+	s.sidxAt, s.sidxSize = int64(len(initBytes)), sidxReserve(refs, len(tracks))
 	initBytes = appendFree(initBytes, s.sidxSize)
 	if err := s.write(initBytes); err != nil {
 		s.f.Close()
@@ -204,14 +216,19 @@ func (s *segment) flush() error {
 	}
 	s.seq++
 	var err error
-	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, s.partWall); err != nil {
+	first := s.seq == 1
+	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, first, s.partWall); err != nil {
 		return err
 	}
-	at := s.size
+	moof := s.size
+	if first {
+		s.lead = len(s.buf) - partSize(s.buf)
+		moof += int64(s.lead)
+	}
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
-	frag := sidxFrag{size: int64(len(s.buf)), video: len(s.pendingV) > 0, audio: s.writtenA}
+	frag := sidxFrag{size: int64(partSize(s.buf)), video: len(s.pendingV) > 0, audio: s.writtenA}
 	if len(s.pendingA) > 0 {
 		frag.audio = s.pendingA[0].dts
 	}
@@ -223,11 +240,11 @@ func (s *segment) flush() error {
 	}
 	s.frags = append(s.frags, frag)
 	for i, smp := range s.pendingV {
-		if smp.sync { // the moof follows the 32-byte prft
+		if smp.sync {
 			// On the presentation timeline, after the edit list, as
 			// ffmpeg's muxer writes it and its demuxer reads it.
 			pts := smp.dts + int64(smp.ptsOffset) - s.video.mediaTime
-			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: at + 32, sample: i + 1})
+			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: moof, sample: i + 1})
 			break
 		}
 	}
@@ -334,15 +351,14 @@ func (s *segment) finish(lastDuration int64) error {
 // seek without reading every moof. Only an aid too: the bytes it replaces
 // are already on disk, and a file without it plays.
 func (s *segment) writeSidx() {
-	runs := sidxRuns(s.frags, sidxRefs)
-	v := sidxTrack(runs, func(r sidxRun) int64 { return r.ept }, max(s.writtenV-s.video.mediaTime, 0), false)
+	v := sidxTrack(s.frags, func(f sidxFrag) int64 { return f.ept }, max(s.writtenV-s.video.mediaTime, 0), false)
 	var a []sidxEntry
 	var aID, aScale uint32
-	if s.audio != nil {
-		a = sidxTrack(runs, func(r sidxRun) int64 { return r.audio - s.audio.mediaTime }, s.writtenA-s.audio.mediaTime, true)
+	if s.audio != nil && v != nil {
+		a = sidxTrack(s.frags, func(f sidxFrag) int64 { return f.audio - s.audio.mediaTime }, s.writtenA-s.audio.mediaTime, true)
 		aID, aScale = s.audio.id, s.audio.timescale
 	}
-	if b := marshalSidxes(s.sidxSize, v, a, s.video.id, s.video.timescale, aID, aScale); b != nil {
+	if b := marshalSidxes(s.sidxSize, s.lead, v, a, s.video.id, s.video.timescale, aID, aScale); b != nil {
 		_, _ = s.f.WriteAt(b, s.sidxAt)
 	}
 }
