@@ -98,6 +98,13 @@ func readSidx(t *testing.T, b []byte) ([]sidxRead, []mp4Box, []int64) {
 // without a complaint. It returns the video's index.
 func checkSidx(t *testing.T, file string) sidxRead {
 	t.Helper()
+	return checkSidxEnd(t, file, true)
+}
+
+// checkSidxEnd is checkSidx for a file that ends with its mfra (mfra) or
+// with its last part (a repaired file).
+func checkSidxEnd(t *testing.T, file string, mfra bool) sidxRead {
+	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -121,9 +128,12 @@ func checkSidx(t *testing.T, file string) sidxRead {
 	if top[first].typ != "prft" || top[first+1].typ != "moof" {
 		t.Fatalf("the first part starts with %s, %s, want prft, moof", top[first].typ, top[first+1].typ)
 	}
-	mfra := offs[len(top)-1]
-	if top[len(top)-1].typ != "mfra" {
-		t.Fatalf("the file ends with %q, want the mfra", top[len(top)-1].typ)
+	end, last := int64(len(b)), len(top)
+	if mfra {
+		if top[len(top)-1].typ != "mfra" {
+			t.Fatalf("the file ends with %q, want the mfra", top[len(top)-1].typ)
+		}
+		end, last = offs[len(top)-1], len(top)-1
 	}
 	// The parts: each moof, its mdat right after, and the next moof
 	// right after that.
@@ -133,10 +143,10 @@ func checkSidx(t *testing.T, file string) sidxRead {
 	}
 	parts := map[int64]part{}
 	var moofs []int64
-	for i := first + 1; i < len(top)-1; i++ {
+	for i := first + 1; i < last; i++ {
 		switch top[i].typ {
 		case "moof":
-			if top[i+1].typ != "mdat" || (i+2 < len(top)-1 && top[i+2].typ != "moof") {
+			if i+1 >= last || top[i+1].typ != "mdat" || (i+2 < last && top[i+2].typ != "moof") {
 				t.Fatalf("the part at %d is not a moof, its mdat and the next moof", offs[i])
 			}
 			pf := &mp4File{timescale: mf.timescale, mediaTime: mf.mediaTime}
@@ -197,8 +207,8 @@ func checkSidx(t *testing.T, file string) sidxRead {
 			dur += s.durations[i]
 			tm += s.durations[i]
 		}
-		if sum != mfra-moofs[0] {
-			t.Errorf("index %d: references hold %d bytes, the parts %d", n, sum, mfra-moofs[0])
+		if sum != end-moofs[0] {
+			t.Errorf("index %d: references hold %d bytes, the parts %d", n, sum, end-moofs[0])
 		}
 		if int64(s.ept)+dur != int64(tr.mdhd.DurationV1) || (tr.video && s.ept != 0) {
 			t.Errorf("index %d: references from %d for %d ticks, the track lasts %d", n, s.ept, dur, tr.mdhd.DurationV1)
@@ -312,12 +322,14 @@ func TestSidxTooManyParts(t *testing.T) {
 
 // TestKilledSegmentKeepsFree: a file whose recorder never finished it
 // (copied while it is being written, as a kill leaves it) holds the free
-// box reserved for the index, and ffmpeg decodes it without a complaint,
-// before and after Repair.
+// box reserved for the index, and ffmpeg decodes it without a complaint;
+// Repair writes the index finishing would have, and seeking reads every
+// packet after each seek. It failed before Repair wrote the index: the
+// repaired file had none.
 func TestKilledSegmentKeepsFree(t *testing.T) {
 	rec := &Recorder{manual: true}
 	s := newSynth(t, rec)
-	s.feed(6 * 25)
+	s.feed(10 * 25) // 9 s or more written: scrubSeeks reach 7.7 s
 	b, err := os.ReadFile(s.files()[0])
 	if err != nil {
 		t.Fatal(err)
@@ -348,6 +360,8 @@ func TestKilledSegmentKeepsFree(t *testing.T) {
 		t.Fatalf("repair: %v %v", r, err)
 	}
 	decode()
+	checkSidxEnd(t, file, false)
+	checkScrub(t, file)
 }
 
 // TestSidxWithAudio: a recording of H.264 and AAC from GStreamer's RTSP
@@ -411,6 +425,14 @@ func checkSeekAV(t *testing.T, file string) {
 // they would arrive, and returns the file.
 func feedAV(t *testing.T, seconds int) string {
 	t.Helper()
+	return feedAVKilled(t, seconds, "")
+}
+
+// feedAVKilled is feedAV that, when killed is a path, first copies the
+// file there as it is before the recorder finishes it (as a kill leaves
+// it).
+func feedAVKilled(t *testing.T, seconds int, killed string) string {
+	t.Helper()
 	aac := filepath.Join(t.TempDir(), "a.aac")
 	if _, stderr, err := fftest.Run(t, time.Minute, "ffmpeg", "-v", "error", "-f", "lavfi", "-i",
 		"sine=frequency=440:sample_rate=48000:duration=10", "-c:a", "aac", "-b:a", "96k", "-f", "adts", aac); err != nil {
@@ -447,8 +469,18 @@ func feedAV(t *testing.T, seconds int) string {
 				Arrival: t0.Add(time.Duration(k) * 1024 * time.Second / 48000)})
 		}
 	}
-	rec.Close()
 	m, _ := filepath.Glob(filepath.Join(rec.Dir, "cam", "*.mp4"))
+	if killed != "" && len(m) == 1 {
+		b, err := os.ReadFile(m[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(killed, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.Close()
+	m, _ = filepath.Glob(filepath.Join(rec.Dir, "cam", "*.mp4"))
 	if len(m) != 1 {
 		t.Fatalf("files %v, want one", m)
 	}
@@ -538,4 +570,21 @@ func TestSidxScrub(t *testing.T) {
 			checkScrub(t, s.files()[0])
 		})
 	}
+}
+
+// TestRepairSidxAudio: Repair writes both tracks' indexes into a killed
+// recording with audio, and ffmpeg seeking into it starts at the keyframe
+// before the target. It failed before Repair wrote the index.
+func TestRepairSidxAudio(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "cam", "cam_killed.mp4")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	feedAVKilled(t, 12, file)
+	if r, err := Repair(dir); err != nil || len(r) != 1 {
+		t.Fatalf("repair: %v %v", r, err)
+	}
+	checkSidxEnd(t, file, false)
+	checkSeekAV(t, file)
 }
