@@ -69,7 +69,7 @@ type mp4Sample struct {
 type mp4File struct {
 	timescale map[uint32]uint32 // track ID -> mdhd timescale
 	mediaTime map[uint32]int64  // track ID -> elst media_time
-	prft      []uint64          // NTP times of the parts, in order
+	prft      []uint64          // NTP times of the prft boxes (the first part has the only one)
 	samples   []mp4Sample
 }
 

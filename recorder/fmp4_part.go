@@ -34,16 +34,21 @@ func ntpTime(t time.Time) uint64 {
 	return secs<<32 | frac
 }
 
-// marshalPart appends one part to dst: a prft box tying the part's first
-// video sample to the wallclock, then the moof and mdat that mediacommon's
-// fmp4.Part writes. The whole part is built in memory so it reaches the
+// prftSize is the size of the prft box (version 1).
+const prftSize = 32
+
+// marshalPart appends one part to dst: with prft, a prft box tying the
+// part's first sample to the wallclock, then the moof and mdat that
+// mediacommon's fmp4.Part writes. Only a segment's first part has a prft:
+// FFmpeg 5.1 follows an sidx from moof to moof only when each mdat ends
+// where the next moof begins. The whole part is built in memory so it reaches the
 // file in a single write: a process killed mid-recording leaves whole
 // parts only.
-func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) ([]byte, error) {
+func marshalPart(dst []byte, seq uint32, tracks []partTrack, prft bool, wall time.Time) ([]byte, error) {
 	be := binary.BigEndian
 	// prft (version 1): reference track, NTP time, media time.
-	if len(tracks) > 0 && len(tracks[0].samples) > 0 {
-		dst = be.AppendUint32(dst, 32)
+	if prft && len(tracks) > 0 && len(tracks[0].samples) > 0 {
+		dst = be.AppendUint32(dst, prftSize)
 		dst = append(dst, "prft"...)
 		dst = be.AppendUint32(dst, 1<<24)
 		dst = be.AppendUint32(dst, tracks[0].track.id)
@@ -66,4 +71,12 @@ func marshalPart(dst []byte, seq uint32, tracks []partTrack, wall time.Time) ([]
 		return dst, err
 	}
 	return append(dst, buf.Bytes()...), nil
+}
+
+// partSize is the size of a part's moof and mdat: the part less its prft.
+func partSize(part []byte) int {
+	if len(part) >= prftSize && string(part[4:8]) == "prft" {
+		return len(part) - prftSize
+	}
+	return len(part)
 }

@@ -45,7 +45,7 @@ func partSamples(clip *democam.Clip, track *player.Track) ([]*sample, int) {
 	return out, total
 }
 
-// BenchmarkMarshalPart measures building one part (prft, moof, mdat) of a
+// BenchmarkMarshalPart measures building one part (moof, mdat) of a
 // second of video in memory. One op is one part.
 func BenchmarkMarshalPart(b *testing.B) {
 	clip, track := benchClip(b)
@@ -59,7 +59,7 @@ func BenchmarkMarshalPart(b *testing.B) {
 		wall := time.Now()
 		for i := 0; b.Loop(); i++ {
 			var err error
-			if buf, err = marshalPart(buf[:0], uint32(i+1), tracks, wall); err != nil {
+			if buf, err = marshalPart(buf[:0], uint32(i+1), tracks, i == 0, wall); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -101,7 +101,7 @@ func BenchmarkPartWrite(b *testing.B) {
 			if mode == "nosync" {
 				defer withoutSync()()
 			}
-			seg, err := openSegment(filepath.Join(b.TempDir(), "part.mp4"), time.Now(), []*fmp4Track{newVideoState(track).fmp4Track()})
+			seg, err := openSegment(filepath.Join(b.TempDir(), "part.mp4"), time.Now(), []*fmp4Track{newVideoState(track).fmp4Track()}, sidxRefs)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -123,8 +123,9 @@ func BenchmarkPartWrite(b *testing.B) {
 				}
 				if seg.size > 1<<30 { // keep the file small: start over
 					b.StopTimer()
-					_ = seg.f.Truncate(int64(seg.initSize))
-					seg.size = int64(seg.initSize)
+					keep := seg.sidxAt + int64(seg.sidxSize) // the init and the sidx's room
+					_ = seg.f.Truncate(keep)
+					seg.size, seg.frags, seg.tfra = keep, seg.frags[:0], seg.tfra[:0]
 					b.StartTimer()
 				}
 			}

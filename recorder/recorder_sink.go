@@ -203,8 +203,19 @@ func (r *Recorder) processVideo(u *player.Unit, pts int64) {
 		sync:      u.Key,
 		data:      st.video.payload(u.Data),
 	}, pts-seg.dts0, now, st.clock.Wall(dts))
-	if seg.due(now) || seg.full() {
-		if err := seg.flush(); err != nil {
+	// A keyframe starts a part, so that each GOP begins a fragment that
+	// an sidx reference can point at (see sidxTrack), unless keyframes
+	// come closer than keyCutMin.
+	cut := u.Key && len(seg.pendingV) > 0 && dts-seg.dts0-seg.lastKey >= st.clock.ticks(keyCutMin)
+	if u.Key {
+		seg.lastKey = dts - seg.dts0
+	}
+	if cut || seg.due(now) || seg.full() {
+		flush := seg.flush
+		if cut {
+			flush = func() error { return seg.flushBeforeKey(dts - seg.dts0) }
+		}
+		if err := flush(); err != nil {
 			r.writeFailed(fmt.Errorf("writing %s: %w", filepath.Base(seg.path), pathError(err)), now)
 			return
 		}
@@ -263,7 +274,7 @@ func (r *Recorder) openSegment(now time.Time, pts, dts int64) bool {
 	}
 	name := SafeName(r.Camera)
 	path := freeName(filepath.Join(r.Dir, name), name+"_"+now.Local().Format(timeLayout), ".mp4")
-	seg, err := openSegment(path, now, tracks)
+	seg, err := openSegment(path, now, tracks, sidxRefsFor(r.Segment))
 	if err != nil {
 		err = fmt.Errorf("creating %s: %w", path, pathError(err))
 		if permanent(err) {

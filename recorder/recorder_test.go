@@ -199,7 +199,7 @@ func TestRecordReconnect(t *testing.T) {
 	}
 	// The limit is 9 s of wallclock from the first frame; how much of it
 	// the reconnection takes depends on the machine's load. So the files
-	// are judged on the wallclock (each part's prft): together they span
+	// are judged on the wallclock (the first part's prft): together they span
 	// the 9 s, they do not overlap, and what they hold fits in the span.
 	var total, first, prevEnd float64
 	for i, f := range files {

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +12,14 @@ import (
 // a crash or a power cut loses at most this much, and a second of parts
 // keeps the moof overhead under 0.1% at camera bitrates.
 const partInterval = time.Second
+
+// keyCutMin is how long after the previous keyframe a keyframe must come
+// to start a part: each GOP then starts a part that the sidx points at,
+// so a seek decodes from the keyframe before its target, while all-intra
+// video (MJPEG, every frame a keyframe) keeps parts of a second rather
+// than one per frame, each synced. Parts come at most about twice a
+// second.
+const keyCutMin = 500 * time.Millisecond
 
 // maxPartBytes ends a part early: a keyframe burst of a 4K camera must not
 // make one write (and its memory) unbounded, and a crash loses less.
@@ -44,8 +53,9 @@ var createFile = func(path string) (file, error) {
 	return f, nil
 }
 
-// segment is one MP4 file being written: the init segment, then one part
-// (prft + moof + mdat) about every second.
+// segment is one MP4 file being written: the init segment, the space
+// reserved for the sidx, then one part (moof + mdat, the first one after
+// a prft) about every second.
 type segment struct {
 	path  string
 	f     file
@@ -77,11 +87,17 @@ type segment struct {
 	size       int64 // bytes written and kept
 	initSize   int
 	tfra       []tfraEntry // the parts with a keyframe, for the mfra
+	sidxAt     int64       // offset of the free box reserved for the sidx
+	sidxSize   int         // its size
+	lead       int         // bytes before the first moof (its prft)
+	lastKey    int64       // file time of the latest keyframe
+	frags      []sidxFrag  // the parts, for the sidx
 	buf        []byte
 }
 
-// openSegment creates the file and writes its init segment.
-func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment, error) {
+// openSegment creates the file and writes its init segment, reserving
+// room for sidx references of refs parts per track.
+func openSegment(path string, created time.Time, tracks []*fmp4Track, refs int) (*segment, error) {
 	s := &segment{path: path, video: tracks[0]}
 	if len(tracks) > 1 {
 		s.audio = tracks[1]
@@ -95,6 +111,10 @@ func openSegment(path string, created time.Time, tracks []*fmp4Track) (*segment,
 		return nil, err
 	}
 	s.initSize = len(initBytes)
+	// Room for the sidx that finish writes; a file that never finishes
+	// keeps the free box, which players skip.
+	s.sidxAt, s.sidxSize = int64(len(initBytes)), sidxReserve(refs, len(tracks))
+	initBytes = appendFree(initBytes, s.sidxSize)
 	if err := s.write(initBytes); err != nil {
 		s.f.Close()
 		os.Remove(path)
@@ -196,19 +216,35 @@ func (s *segment) flush() error {
 	}
 	s.seq++
 	var err error
-	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, s.partWall); err != nil {
+	first := s.seq == 1
+	if s.buf, err = marshalPart(s.buf[:0], s.seq, tracks, first, s.partWall); err != nil {
 		return err
 	}
-	at := s.size
+	moof := s.size
+	if first {
+		s.lead = len(s.buf) - partSize(s.buf)
+		moof += int64(s.lead)
+	}
 	if err := s.write(s.buf); err != nil {
 		return err
 	}
+	frag := sidxFrag{size: int64(partSize(s.buf)), video: len(s.pendingV) > 0, audio: s.writtenA}
+	if len(s.pendingA) > 0 {
+		frag.audio = s.pendingA[0].dts
+	}
+	if frag.video {
+		frag.sap, frag.ept = s.pendingV[0].sync, math.MaxInt64
+		for _, smp := range s.pendingV {
+			frag.ept = min(frag.ept, smp.dts+int64(smp.ptsOffset)-s.video.mediaTime)
+		}
+	}
+	s.frags = append(s.frags, frag)
 	for i, smp := range s.pendingV {
-		if smp.sync { // the moof follows the 32-byte prft
+		if smp.sync {
 			// On the presentation timeline, after the edit list, as
 			// ffmpeg's muxer writes it and its demuxer reads it.
 			pts := smp.dts + int64(smp.ptsOffset) - s.video.mediaTime
-			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: at + 32, sample: i + 1})
+			s.tfra = append(s.tfra, tfraEntry{time: pts, moof: moof, sample: i + 1})
 			break
 		}
 	}
@@ -226,6 +262,43 @@ func (s *segment) flush() error {
 	return nil
 }
 
+// flushBeforeKey writes the pending samples as a part ending before the
+// held keyframe, leaving for the keyframe's part the audio from the
+// keyframe's decode time on (keyDTS, in file time): ffmpeg seeks the
+// audio to the keyframe's decode time after seeking the video, and
+// finding that audio in the keyframe's own part keeps it from loading
+// the part before (which, in ffmpeg 5.1, moves the video back a GOP).
+func (s *segment) flushBeforeKey(keyDTS int64) error {
+	if s.audio == nil || len(s.pendingA) == 0 {
+		return s.flush()
+	}
+	cut := (keyDTS - s.video.mediaTime) * int64(s.audio.timescale) / int64(s.video.timescale)
+	n := len(s.pendingA)
+	for n > 0 && s.pendingA[n-1].dts+int64(s.pendingA[n-1].duration) > cut {
+		n--
+	}
+	rest := append([]*sample(nil), s.pendingA[n:]...)
+	end := s.pendingEnd
+	if len(rest) > 0 {
+		s.pendingA = s.pendingA[:n]
+		s.pendingEnd = rest[0].dts
+		for _, smp := range rest {
+			s.pendingSize -= len(smp.data)
+		}
+	}
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		s.pendingA = append(s.pendingA, rest...)
+		s.pendingEnd = end
+		for _, smp := range rest {
+			s.pendingSize += len(smp.data)
+		}
+	}
+	return nil
+}
+
 // duration is the presented length of what is in the file.
 func (s *segment) duration() time.Duration {
 	return time.Duration(max(s.writtenV-s.video.mediaTime, 0)) * time.Second / time.Duration(s.video.timescale)
@@ -238,6 +311,7 @@ func (s *segment) abandon() {
 		return
 	}
 	s.closed = true
+	s.writeSidx()
 	_ = s.writeDurations()
 	_ = s.f.Sync()
 	_ = s.f.Close()
@@ -260,6 +334,7 @@ func (s *segment) finish(lastDuration int64) error {
 		// a failed one off), so a full disk here costs nothing.
 		_ = s.write(appendMfra(s.buf[:0], s.video.id, s.tfra))
 	}
+	s.writeSidx()
 	s.closed = true
 	err := s.writeDurations()
 	if err == nil {
@@ -269,6 +344,23 @@ func (s *segment) finish(lastDuration int64) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeSidx overwrites the reserved free box with the segment index, so
+// that ffmpeg (which ignores the mfra unless told) and DASH-style readers
+// seek without reading every moof. Only an aid too: the bytes it replaces
+// are already on disk, and a file without it plays.
+func (s *segment) writeSidx() {
+	v := sidxTrack(s.frags, func(f sidxFrag) int64 { return f.ept }, max(s.writtenV-s.video.mediaTime, 0), false)
+	var a []sidxEntry
+	var aID, aScale uint32
+	if s.audio != nil && v != nil {
+		a = sidxTrack(s.frags, func(f sidxFrag) int64 { return f.audio - s.audio.mediaTime }, s.writtenA-s.audio.mediaTime, true)
+		aID, aScale = s.audio.id, s.audio.timescale
+	}
+	if b := marshalSidxes(s.sidxSize, s.lead, v, a, s.video.id, s.video.timescale, aID, aScale); b != nil {
+		_, _ = s.f.WriteAt(b, s.sidxAt)
+	}
 }
 
 func (s *segment) writeDurations() error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -130,6 +131,8 @@ func repairFile(path string) (Repaired, bool, error) {
 
 	// Whole parts: a moof followed by its mdat (a prft may precede).
 	good := moov.off + moov.size
+	var moofs []int64
+	var infos []moofInfo
 	for i := 2; i < len(top); i++ {
 		b := top[i]
 		if b.typ != "moof" {
@@ -142,9 +145,11 @@ func repairFile(path string) (Repaired, bool, error) {
 		if _, err := f.ReadAt(data, b.off); err != nil {
 			return Repaired{}, false, err
 		}
-		if err := readMoof(data, tracks); err != nil {
+		info, err := readMoof(data, tracks)
+		if err != nil {
 			break
 		}
+		moofs, infos = append(moofs, b.off), append(infos, info)
 		good = top[i+1].off + top[i+1].size
 		i++
 	}
@@ -201,6 +206,7 @@ func repairFile(path string) (Repaired, bool, error) {
 			return Repaired{}, false, err
 		}
 	}
+	writeRepairSidx(f, top, moofs, infos, good, tracks, video)
 	if err := f.Sync(); err != nil {
 		return Repaired{}, false, err
 	}
@@ -261,10 +267,11 @@ func readMoov(moov []byte) (tracks map[uint32]*trackInfo, mvhd *amp4.Mvhd, mvhdA
 }
 
 // readMoof extends each track's end by the samples of one part.
-func readMoof(moof []byte, tracks map[uint32]*trackInfo) error {
+func readMoof(moof []byte, tracks map[uint32]*trackInfo) (moofInfo, error) {
+	info := moofInfo{ept: math.MaxInt64, audio: -1}
 	var cur *trackInfo
 	var base int64
-	var defDur uint32
+	var defDur, defFlags uint32
 	_, err := amp4.ReadBoxStructure(bytes.NewReader(moof), func(h *amp4.ReadHandle) (any, error) {
 		switch h.BoxInfo.Type.String() {
 		case "moof", "traf":
@@ -277,7 +284,7 @@ func readMoof(moof []byte, tracks map[uint32]*trackInfo) error {
 			}
 			switch b := b.(type) {
 			case *amp4.Tfhd:
-				cur, defDur = tracks[b.TrackID], b.DefaultSampleDuration
+				cur, defDur, defFlags = tracks[b.TrackID], b.DefaultSampleDuration, b.DefaultSampleFlags
 			case *amp4.Tfdt:
 				base = int64(b.BaseMediaDecodeTimeV1)
 				if b.Version == 0 {
@@ -289,7 +296,10 @@ func readMoof(moof []byte, tracks map[uint32]*trackInfo) error {
 				}
 				withDur := b.Flags[1]&0x01 != 0 // sample_duration present (0x000100)
 				dts := base
-				for _, e := range b.Entries {
+				if !cur.video && len(b.Entries) > 0 && info.audio < 0 {
+					info.audio = base
+				}
+				for i, e := range b.Entries {
 					d := int64(defDur)
 					if withDur {
 						d = int64(e.SampleDuration)
@@ -301,6 +311,19 @@ func readMoof(moof []byte, tracks map[uint32]*trackInfo) error {
 					if !cur.video {
 						cto = 0
 					}
+					if cur.video {
+						if !info.video {
+							flags := defFlags
+							switch {
+							case i == 0 && b.Flags[2]&0x04 != 0: // first_sample_flags present
+								flags = b.FirstSampleFlags
+							case b.Flags[1]&0x04 != 0: // sample_flags present (0x000400)
+								flags = e.SampleFlags
+							}
+							info.video, info.sync = true, flags&0x00010000 == 0 // sample_is_non_sync_sample
+						}
+						info.ept = min(info.ept, dts+cto-cur.mediaTime)
+					}
 					cur.end = max(cur.end, dts+cto+d)
 					dts += d
 				}
@@ -308,5 +331,65 @@ func readMoof(moof []byte, tracks map[uint32]*trackInfo) error {
 		}
 		return nil, nil
 	})
-	return err
+	return info, err
+}
+
+// moofInfo is what the sidx needs of a part: whether it holds video,
+// whether its first video sample is a sync sample, its earliest video
+// presentation (after the edit list) and its first audio decode time
+// (-1 without audio).
+type moofInfo struct {
+	video, sync bool
+	ept, audio  int64
+}
+
+// writeRepairSidx writes the sidx that finishing would have written into
+// the free box reserved after the moov, from the parts read (moofs, their
+// offsets; infos, what readMoof found; good, where the whole parts end).
+// Only an aid, as when finishing: a file with the free box left plays.
+func writeRepairSidx(f *os.File, top []box, moofs []int64, infos []moofInfo, good int64, tracks map[uint32]*trackInfo, video *trackInfo) {
+	if len(top) < 3 || top[2].typ != "free" || len(moofs) == 0 {
+		return
+	}
+	for _, b := range top[3:] { // FFmpeg needs each mdat to end at the next moof
+		if b.off >= moofs[0] && b.off < good && b.typ != "moof" && b.typ != "mdat" {
+			return
+		}
+	}
+	var vID, aID uint32
+	var audio *trackInfo
+	for id, t := range tracks {
+		if t == video {
+			vID = id
+		} else if audio == nil || id < aID {
+			audio, aID = t, id
+		}
+	}
+	frags := make([]sidxFrag, len(moofs))
+	var audioAt int64
+	if audio != nil {
+		audioAt = audio.end
+	}
+	for i := len(moofs) - 1; i >= 0; i-- { // a part without audio: the audio after it
+		end := good
+		if i+1 < len(moofs) {
+			end = moofs[i+1]
+		}
+		in := infos[i]
+		if in.audio >= 0 {
+			audioAt = in.audio
+		}
+		frags[i] = sidxFrag{size: end - moofs[i], video: in.video, sap: in.video && in.sync, ept: in.ept, audio: audioAt}
+	}
+	v := sidxTrack(frags, func(f sidxFrag) int64 { return f.ept }, max(video.end-video.mediaTime, 0), false)
+	var a []sidxEntry
+	var aScale uint32
+	if audio != nil && v != nil {
+		a = sidxTrack(frags, func(f sidxFrag) int64 { return f.audio - audio.mediaTime }, audio.end-audio.mediaTime, true)
+		aScale = audio.timescale
+	}
+	lead := int(moofs[0] - (top[2].off + top[2].size))
+	if b := marshalSidxes(int(top[2].size), lead, v, a, vID, video.timescale, aID, aScale); b != nil {
+		_, _ = f.WriteAt(b, top[2].off)
+	}
 }

@@ -139,7 +139,7 @@ func (s *synth) files() []string {
 }
 
 // readParts reads a recording with mediacommon: its init and its parts
-// (the prft boxes in front of them are skipped).
+// (the prft box in front of the first is skipped).
 func readParts(t *testing.T, file string) (*fmp4.Init, fmp4.Parts) {
 	t.Helper()
 	data, err := os.ReadFile(file)

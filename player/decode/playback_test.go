@@ -89,6 +89,31 @@ func startPlayback(t testing.TB, segs []Segment) *Playback {
 	return p
 }
 
+// TestPlaybackScrub seeks back and forth within the GOPs of a recording
+// of the demo camera, as dragging on the timeline does: into a GOP's
+// second part that no read has reached yet, and again into a GOP just
+// seeked into. Each seek shows exactly the first frame at or after the
+// time asked. It failed with an sidx of one reference per GOP: FFmpeg
+// skipped the parts of a GOP after its first.
+func TestPlaybackScrub(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.Local)
+	segs, pts := recordDemo(t, 6*time.Second, 7*time.Second, t0)
+	if segs[0].Duration < 5600*time.Millisecond {
+		t.Fatalf("the first file lasts %v, want about 6 s", segs[0].Duration)
+	}
+	p := startPlayback(t, segs)
+	for _, ms := range []int{200, 1500, 4300, 4100, 4800, 2600, 1100, 5500} {
+		target := time.Duration(ms) * time.Millisecond
+		want := pts[slices.IndexFunc(pts, func(d time.Duration) bool { return d >= target-time.Microsecond })]
+		if err := p.Seek(t0.Add(target)); err != nil {
+			t.Fatal(err)
+		}
+		if f := p.Decoder.Slot.Take(); f == nil || !near(f.PTS, want) {
+			t.Fatalf("seek to %v showed %+v, want the frame at %v", target, f, want)
+		}
+	}
+}
+
 // TestPlaybackSeekStepAndBoundary plays a real recording of the demo
 // camera: a seek mid-GOP shows exactly the first frame at or after the
 // time asked, Step shows the next one, and playing from the start crosses
