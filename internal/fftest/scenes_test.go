@@ -1,0 +1,31 @@
+package fftest
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestScenes makes every motion scene and checks with ffprobe that it has
+// the length and frames its truth is given in.
+func TestScenes(t *testing.T) {
+	dir := t.TempDir()
+	if d := os.Getenv("CAMDECK_SCENES_DIR"); d != "" {
+		dir = d
+	}
+	for _, s := range Scenes {
+		t.Run(s.Name, func(t *testing.T) {
+			file := s.Make(t, dir)
+			r, stderr, err := Probe(t, time.Minute, "-count_frames", "-show_streams", file)
+			if err != nil || len(r.Streams) != 1 {
+				t.Fatalf("ffprobe: %v\n%s", err, stderr)
+			}
+			st := r.Streams[0]
+			if st.Width != SceneWidth || st.Height != SceneHeight || st.NbReadFrames != strconv.Itoa(s.Seconds*SceneFPS) {
+				t.Fatalf("%dx%d, %s frames, want %dx%d and %d", st.Width, st.Height, st.NbReadFrames,
+					SceneWidth, SceneHeight, s.Seconds*SceneFPS)
+			}
+		})
+	}
+}
