@@ -8,12 +8,12 @@ import (
 )
 
 // errNoDecode is what probe and snapshot say in a build without FFmpeg
-// (-tags nodecode): both need a decoded picture.
+// (-tags nodecode): each needs a decoded picture.
 var errNoDecode = errors.New("this camdeck was built without FFmpeg (-tags nodecode) and cannot decode video; " +
-	"use a full build for probe and snapshot")
+	"use a full build for probe, snapshot and motion")
 
 func init() {
-	for name, usage := range map[string]string{"probe": "URL", "snapshot": "URL"} {
+	for name, usage := range map[string]string{"probe": "URL", "snapshot": "URL", "motion": "URL"} {
 		commands[name] = command{
 			usage: usage,
 			help:  "not in this build: it needs FFmpeg to decode video",

@@ -28,7 +28,8 @@ import (
 // and the newest frame goes into Slot. It is the only user of go-astiav;
 // every FFmpeg object lives and dies on the sink's goroutine.
 type Decoder struct {
-	// Slot receives the frames. Required.
+	// Slot receives the frames. Without one, nothing is scaled for a
+	// screen: a headless decoder for Luma or Snapshot only.
 	Slot *FrameSlot
 	// Threads for libavcodec's slice threading.
 	// It defaults to a share of the process's budget (see takeThreads):
@@ -284,8 +285,8 @@ func (d *Decoder) OnUnit(u *player.Unit) {
 // publish converts the decoded frame to the requested size and puts it in
 // the slot.
 func (d *Decoder) publish(u *player.Unit) {
-	if d.hiding && d.frame.Pts() < d.hide {
-		return // decoding forward to a seek target
+	if d.Slot == nil || d.hiding && d.frame.Pts() < d.hide {
+		return // headless, or decoding forward to a seek target
 	}
 	sw, sh := d.frame.Width(), d.frame.Height()
 	w, h := int(d.outW.Load()), int(d.outH.Load())
