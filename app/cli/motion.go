@@ -73,8 +73,7 @@ func runMotion(ctx context.Context, env *Env, args []string) error {
 			lastErr = ""
 		}
 	}
-	sink := &motionSink{det: det}
-	sink.dec.Luma = sink.luma
+	sink, _ := newMotionSink(det)
 	if err := sess.AddSink(sink, 0); err != nil {
 		return err
 	}
@@ -94,6 +93,13 @@ func runMotion(ctx context.Context, env *Env, args []string) error {
 	}
 	sess.Close() // ends the sink's stream: an open event is printed
 	return err
+}
+
+// newMotionSink is the sink that feeds det from a session.
+func newMotionSink(det *motion.Detector) (player.Sink, error) {
+	m := &motionSink{det: det}
+	m.dec.Luma = m.luma
+	return m, nil
 }
 
 // motionSink decodes a camera for its detector only: the decoder gives

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,4 +124,135 @@ func match(got, want []time.Time, within time.Duration) (tp, fp, fn int) {
 		}
 	}
 	return tp, len(got) - tp, fn
+}
+
+// TestRecordOnMotion records the object scene around motion with a 2 s
+// pre-record and a 3 s post-roll for two loops: an event per crossing,
+// each printed with its file; each file begins (its first frame's prft
+// wallclock) at least --pre before its event's start and holds the
+// clip's frames from there without a gap or a repeat, and ffmpeg decodes
+// it cleanly.
+func TestRecordOnMotion(t *testing.T) {
+	sc := fftest.Scenes[1] // an object crossing at 3 s of each 12 s loop
+	dir := t.TempDir()
+	clip, err := democam.LoadClip(sc.Make(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo(t, &democam.Server{Clip: clip, Shared: true})
+	out := t.TempDir()
+	const pre, post = 2 * time.Second, 3 * time.Second
+	code, stdout, stderr := runWithin(t, 2*time.Minute, "record", "--on-motion", "--pre", pre.String(), "--post", post.String(),
+		"--out", out, "--duration", "24.5s", "cam="+srv.URL())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	t.Logf("stdout:\n%sstderr:\n%s", stdout, stderr)
+	if os.Getenv("KEEP") != "" {
+		defer func() { t.Log(exec.Command("cp", "-r", out, os.Getenv("KEEP")).Run()) }()
+	}
+	var evs []struct {
+		Camera, Start, End, File string
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var ev struct{ Camera, Start, End, File string }
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		evs = append(evs, ev)
+	}
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2 (one per crossing)", len(evs))
+	}
+	// The frames of the clip by size, to find where a file's begin.
+	v := clipSizes(clip)
+	for i, ev := range evs {
+		start, err := time.Parse(time.RFC3339Nano, ev.Start)
+		if err != nil || ev.Camera != "cam" || ev.File == "" {
+			t.Fatalf("event %d: %+v", i, ev)
+		}
+		if i > 0 && ev.File == evs[i-1].File {
+			t.Fatalf("events 12 s apart share a file with a 3 s post-roll: %s", ev.File)
+		}
+		fftest.DecodesClean(t, ev.File)
+		begin := firstPrft(t, ev.File)
+		if lead := start.Sub(begin); lead < pre {
+			t.Errorf("event %d: file begins %v before the event, want at least %v", i, lead, pre)
+		} else {
+			t.Logf("event %d: file begins %v before the event", i, lead)
+		}
+		r, stderr, err := fftest.Probe(t, time.Minute, "-select_streams", "v", "-show_packets", ev.File)
+		if err != nil || len(r.Packets) == 0 {
+			t.Fatalf("ffprobe %s: %v\n%s", ev.File, err, stderr)
+		}
+		k := findFrames(v, r.Packets)
+		if k < 0 || !clip.Frames[k].Key {
+			t.Fatalf("event %d: the file's frames are not a run of the clip's from a keyframe (at %d)", i, k)
+		}
+		// It goes on to the first keyframe --post after the event.
+		end, _ := time.Parse(time.RFC3339Nano, ev.End)
+		// The detector's clock and the recorder's are anchored on the same
+		// first frame, but not to the millisecond: a frame's slack.
+		const frame = time.Second / fftest.SceneFPS
+		if span := time.Duration(len(r.Packets)) * frame; span < end.Sub(begin)+post-frame {
+			t.Errorf("event %d: the file holds %v, want at least to %v after the event's end", i, span, post)
+		}
+	}
+}
+
+// clipSizes is each frame's MP4 sample size: its NAL units (not the
+// parameter sets) with 4-byte lengths.
+func clipSizes(c *democam.Clip) []int {
+	out := make([]int, len(c.Frames))
+	for i, f := range c.Frames {
+		for _, n := range f.NALUs {
+			if typ := n[0] & 0x1f; typ != 7 && typ != 8 {
+				out[i] += 4 + len(n)
+			}
+		}
+	}
+	return out
+}
+
+// findFrames returns where in the clip (looped) the packets are a run of
+// its frames, by size, or -1.
+func findFrames(sizes []int, pkts []fftest.Packet) int {
+	for k := range sizes {
+		ok := true
+		for j, p := range pkts {
+			if n, _ := strconv.Atoi(p.Size); n != sizes[(k+j)%len(sizes)] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return k
+		}
+	}
+	return -1
+}
+
+// firstPrft is the wallclock of a recording's first part's prft box. The
+// scenes have no B-frames, so it is the first frame's.
+func firstPrft(t *testing.T, file string) time.Time {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off+8 <= len(b); {
+		size := int(binary.BigEndian.Uint32(b[off:]))
+		if size < 8 || off+size > len(b) {
+			break
+		}
+		if string(b[off+4:off+8]) == "prft" && size >= 8+4+4+8 {
+			ntp := binary.BigEndian.Uint64(b[off+16:])
+			secs := time.Duration(ntp>>32) * time.Second
+			frac := time.Duration((ntp & 0xffffffff) * uint64(time.Second) >> 32)
+			return time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Add(secs + frac)
+		}
+		off += size
+	}
+	t.Fatalf("%s has no prft box", file)
+	return time.Time{}
 }

@@ -5,12 +5,15 @@ package cli
 import (
 	"context"
 	"errors"
+
+	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/motion"
 )
 
 // errNoDecode is what probe and snapshot say in a build without FFmpeg
 // (-tags nodecode): each needs a decoded picture.
 var errNoDecode = errors.New("this camdeck was built without FFmpeg (-tags nodecode) and cannot decode video; " +
-	"use a full build for probe, snapshot and motion")
+	"use a full build for probe, snapshot, motion and record --on-motion")
 
 func init() {
 	for name, usage := range map[string]string{"probe": "URL", "snapshot": "URL", "motion": "URL"} {
@@ -21,3 +24,6 @@ func init() {
 		}
 	}
 }
+
+// newMotionSink: record --on-motion needs decoded pictures too.
+func newMotionSink(*motion.Detector) (player.Sink, error) { return nil, errNoDecode }

@@ -85,12 +85,13 @@ var Scenes = []Scene{
 }
 
 // Make encodes the scene as H.264 in dir/NAME.mp4 the way a camera's
-// sub-stream is (1 Mbit/s, a keyframe a second, no B-frames) and returns
-// the path.
+// sub-stream is (1 Mbit/s, a keyframe every second and no others: x264's
+// scene-cut detection would add one every few frames of this noise; no
+// B-frames) and returns the path.
 func (s Scene) Make(t testing.TB, dir string) string {
 	t.Helper()
 	return Make(t, filepath.Join(dir, s.Name+".mp4"),
 		"-filter_complex", s.filter, "-map", "[v]", "-t", strconv.Itoa(s.Seconds),
 		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "1M", "-maxrate", "1500k", "-bufsize", "1M",
-		"-g", strconv.Itoa(SceneFPS), "-bf", "0", "-pix_fmt", "yuv420p")
+		"-g", strconv.Itoa(SceneFPS), "-sc_threshold", "0", "-bf", "0", "-pix_fmt", "yuv420p")
 }

@@ -3,12 +3,13 @@ package fftest
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
 // TestScenes makes every motion scene and checks with ffprobe that it has
-// the length and frames its truth is given in.
+// the length and frames its truth is given in, and a keyframe a second.
 func TestScenes(t *testing.T) {
 	dir := t.TempDir()
 	if d := os.Getenv("CAMDECK_SCENES_DIR"); d != "" {
@@ -17,7 +18,7 @@ func TestScenes(t *testing.T) {
 	for _, s := range Scenes {
 		t.Run(s.Name, func(t *testing.T) {
 			file := s.Make(t, dir)
-			r, stderr, err := Probe(t, time.Minute, "-count_frames", "-show_streams", file)
+			r, stderr, err := Probe(t, time.Minute, "-count_frames", "-show_streams", "-show_packets", file)
 			if err != nil || len(r.Streams) != 1 {
 				t.Fatalf("ffprobe: %v\n%s", err, stderr)
 			}
@@ -25,6 +26,11 @@ func TestScenes(t *testing.T) {
 			if st.Width != SceneWidth || st.Height != SceneHeight || st.NbReadFrames != strconv.Itoa(s.Seconds*SceneFPS) {
 				t.Fatalf("%dx%d, %s frames, want %dx%d and %d", st.Width, st.Height, st.NbReadFrames,
 					SceneWidth, SceneHeight, s.Seconds*SceneFPS)
+			}
+			for i, p := range r.Packets {
+				if key := strings.HasPrefix(p.Flags, "K"); key != (i%SceneFPS == 0) {
+					t.Fatalf("packet %d: flags %q, want a keyframe exactly every %d", i, p.Flags, SceneFPS)
+				}
 			}
 		})
 	}
