@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"image"
 	"sync"
 	"time"
 
@@ -73,7 +74,7 @@ func runMotion(ctx context.Context, env *Env, args []string) error {
 			lastErr = ""
 		}
 	}
-	sink, _ := newMotionSink(det)
+	sink, _, _ := newMotionSink(det)
 	if err := sess.AddSink(sink, 0); err != nil {
 		return err
 	}
@@ -95,11 +96,12 @@ func runMotion(ctx context.Context, env *Env, args []string) error {
 	return err
 }
 
-// newMotionSink is the sink that feeds det from a session.
-func newMotionSink(det *motion.Detector) (player.Sink, error) {
+// newMotionSink is the sink that feeds det from a session, and how to
+// take a full-size picture of its camera (a thumbnail of an event).
+func newMotionSink(det *motion.Detector) (player.Sink, func(context.Context) (*image.RGBA, error), error) {
 	m := &motionSink{det: det}
 	m.dec.Luma = m.luma
-	return m, nil
+	return m, m.dec.Snapshot, nil
 }
 
 // motionSink decodes a camera for its detector only: the decoder gives

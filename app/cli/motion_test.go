@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
+	"image/jpeg"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/camdeck/camdeck/internal/democam"
 	"github.com/camdeck/camdeck/internal/fftest"
+	"github.com/camdeck/camdeck/library"
 )
 
 // motionLoopsEnv sets how many loops of each 12 s scene TestMotionScenes
@@ -34,7 +38,7 @@ func TestMotionScenes(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var mu sync.Mutex
-	var truePos, falsePos, falseNeg int
+	var truePos, falsePos, falseNeg, scenes int
 	t.Run("scenes", func(t *testing.T) {
 		for _, sc := range fftest.Scenes {
 			t.Run(sc.Name, func(t *testing.T) {
@@ -46,13 +50,14 @@ func TestMotionScenes(t *testing.T) {
 				// Shared: the feed, and so the scene's clock, starts with
 				// the server.
 				srv := demo(t, &democam.Server{Clip: clip, Shared: true})
-				start := time.Now()
 				watch := time.Duration(loops*sc.Seconds)*time.Second + 500*time.Millisecond
 				code, out, errOut := runWithin(t, watch+time.Minute,
 					"motion", "--name", "cam "+sc.Name, "--duration", watch.String(), srv.URL())
 				if code != 0 {
 					t.Fatalf("exit %d: %s", code, errOut)
 				}
+				// The scene's clock: when the feed sent its time 0.
+				start := srv.Started()
 				var got []time.Time
 				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 					if line == "" {
@@ -85,7 +90,7 @@ func TestMotionScenes(t *testing.T) {
 				}
 				tp, fp, fn := match(got, want, 500*time.Millisecond)
 				mu.Lock()
-				truePos, falsePos, falseNeg = truePos+tp, falsePos+fp, falseNeg+fn
+				truePos, falsePos, falseNeg, scenes = truePos+tp, falsePos+fp, falseNeg+fn, scenes+1
 				mu.Unlock()
 				if fp > 0 || fn > 0 {
 					t.Errorf("%d events for %d objects: %d right, %d false, %d missed", len(got), len(want), tp, fp, fn)
@@ -101,7 +106,7 @@ func TestMotionScenes(t *testing.T) {
 		recall = float64(truePos) / float64(truePos+falseNeg)
 	}
 	t.Logf("%d loops of %d scenes: %d objects found, %d false events, %d missed: precision %.2f, recall %.2f",
-		loops, len(fftest.Scenes), truePos, falsePos, falseNeg, precision, recall)
+		loops, scenes, truePos, falsePos, falseNeg, precision, recall)
 }
 
 // match pairs each true start with the first unpaired event that starts
@@ -131,7 +136,7 @@ func match(got, want []time.Time, within time.Duration) (tp, fp, fn int) {
 // each printed with its file; each file begins (its first frame's prft
 // wallclock) at least --pre before its event's start and holds the
 // clip's frames from there without a gap or a repeat, and ffmpeg decodes
-// it cleanly.
+// it cleanly; the index holds the events with their thumbnails.
 func TestRecordOnMotion(t *testing.T) {
 	sc := fftest.Scenes[1] // an object crossing at 3 s of each 12 s loop
 	dir := t.TempDir()
@@ -143,7 +148,7 @@ func TestRecordOnMotion(t *testing.T) {
 	out := t.TempDir()
 	const pre, post = 2 * time.Second, 3 * time.Second
 	code, stdout, stderr := runWithin(t, 2*time.Minute, "record", "--on-motion", "--pre", pre.String(), "--post", post.String(),
-		"--out", out, "--duration", "24.5s", "cam="+srv.URL())
+		"--out", out, "--index", filepath.Join(dir, "index.db"), "--duration", "24.5s", "cam="+srv.URL())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -164,6 +169,32 @@ func TestRecordOnMotion(t *testing.T) {
 	if len(evs) != 2 {
 		t.Fatalf("%d events, want 2 (one per crossing)", len(evs))
 	}
+	// The index has the events, newest first, each with a thumbnail.
+	ix, err := library.Open(context.Background(), filepath.Join(dir, "index.db"), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ix.Events(context.Background(), "cam", time.Time{}, time.Now().Add(time.Hour))
+	ix.Close()
+	if err != nil || len(rows) != len(evs) {
+		t.Fatalf("%d events in the index (%v), %d printed", len(rows), err, len(evs))
+	}
+	for i, row := range rows {
+		printed, _ := time.Parse(time.RFC3339Nano, evs[len(evs)-1-i].Start)
+		if d := row.Start.Sub(printed); d < 0 || d >= time.Millisecond {
+			t.Errorf("index row %d starts at %v, printed %v", i, row.Start, printed)
+		}
+		f, err := os.Open(row.Thumbnail)
+		if err != nil {
+			t.Fatalf("index row %d: thumbnail: %v", i, err)
+		}
+		img, err := jpeg.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() != fftest.SceneWidth/2 {
+			t.Fatalf("thumbnail %s: %v, %v: want a JPEG %d wide", row.Thumbnail, err, img.Bounds(), fftest.SceneWidth/2)
+		}
+	}
+
 	// The frames of the clip by size, to find where a file's begin.
 	v := clipSizes(clip)
 	for i, ev := range evs {

@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"image"
 
 	"github.com/camdeck/camdeck/player"
 	"github.com/camdeck/camdeck/player/motion"
@@ -26,4 +27,6 @@ func init() {
 }
 
 // newMotionSink: record --on-motion needs decoded pictures too.
-func newMotionSink(*motion.Detector) (player.Sink, error) { return nil, errNoDecode }
+func newMotionSink(*motion.Detector) (player.Sink, func(context.Context) (*image.RGBA, error), error) {
+	return nil, nil, errNoDecode
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -147,6 +149,8 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	lib := openRecordLibrary(ctx, *index, *out, rf, folders, func(format string, a ...any) { printf(stderr, format, a...) })
 	defer lib.Close()
 
+	var pending sync.WaitGroup // thumbnails and index rows of events, before the index closes
+	defer pending.Wait()
 	cams := make([]*camera, 0, len(named))
 	for _, ca := range named {
 		name, raw := ca.name, ca.raw
@@ -189,13 +193,32 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			c.rec.Pre, c.rec.Post = max(*pre, time.Nanosecond), max(*post, time.Nanosecond)
 			c.rec.Duration = 0      // the command's timer ends the camera
 			det, _ := mf.detector() // checked above
-			det.OnStart = func(e motion.Event) { c.rec.Trigger(e.Start) }
+			var snap func(context.Context) (*image.RGBA, error)
+			if c.motion, snap, err = newMotionSink(det); err != nil {
+				return err
+			}
+			// Both run on the detector's goroutine: thumb needs no lock.
+			var thumb chan string
+			det.OnStart = func(e motion.Event) {
+				c.rec.Trigger(e.Start)
+				ch := make(chan string, 1)
+				thumb = ch
+				pending.Add(1)
+				go func() {
+					defer pending.Done()
+					ch <- eventThumbnail(snap, filepath.Join(*out, recorder.SafeName(name)), name, e.Start,
+						func(err error) { printf(stderr, "%s: thumbnail: %s\n", name, oneLine(err)) })
+				}()
+			}
 			det.OnEnd = func(e motion.Event) {
 				c.rec.Release(e.End)
 				printf(stdout, "%s\n", newEventLine(name, e, c.rec.Status().Path))
-			}
-			if c.motion, err = newMotionSink(det); err != nil {
-				return err
+				ch := thumb
+				pending.Add(1)
+				go func() {
+					defer pending.Done()
+					lib.event(recorder.SafeName(name), e, <-ch)
+				}()
 			}
 			sess.AddSink(c.motion, 0)
 		}
