@@ -135,5 +135,5 @@ func (m *motionSink) OnUnit(u *player.Unit) { m.dec.OnUnit(u) }
 // compared with a new background.
 func (m *motionSink) OnStreamEnd(err error) {
 	m.dec.OnStreamEnd(err)
-	m.det.Flush()
+	m.det.Reset()
 }

@@ -244,6 +244,14 @@ func (d *Detector) expire(at time.Time) {
 	}
 }
 
+// Reset ends the open event and forgets the background: the next
+// picture starts a new one (after a reconnection, the view may differ).
+func (d *Detector) Reset() {
+	d.Flush()
+	d.bg = nil
+	d.last = time.Time{}
+}
+
 // Flush ends the open event, if any (the stream ended).
 func (d *Detector) Flush() {
 	d.pending = time.Time{}

@@ -265,6 +265,29 @@ func TestDetectorResize(t *testing.T) {
 	}
 }
 
+// TestDetectorReset: after a reset (a reconnection) a changed view is the
+// new background, not motion.
+func TestDetectorReset(t *testing.T) {
+	d := &Detector{}
+	var starts int
+	d.OnStart = func(Event) { starts++ }
+	before := &scene{noise: 8}
+	after := &scene{noise: 8, boxes: []box{{from: 0, to: 100, x: moving(30, 0, 0), y: 20, s: 40}}}
+	pix := make([]byte, sw*sh)
+	for i := range 25 {
+		before.frame(float64(i)/5, pix)
+		d.Feed(pix, sw, sh, sw, at(float64(i)/5))
+	}
+	d.Reset()
+	for i := 25; i < 50; i++ {
+		after.frame(float64(i)/5, pix)
+		d.Feed(pix, sw, sh, sw, at(float64(i)/5))
+	}
+	if starts != 0 {
+		t.Fatalf("%d events after a reset, want 0", starts)
+	}
+}
+
 func TestParsePolygon(t *testing.T) {
 	for _, c := range []struct {
 		in   string
