@@ -287,3 +287,36 @@ func firstPrft(t *testing.T, file string) time.Time {
 	t.Fatalf("%s has no prft box", file)
 	return time.Time{}
 }
+
+// TestMotionUsage: settings out of range are bad usage (exit 2) and say
+// which, before any camera is opened.
+func TestMotionUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says string // in the one line, when the flag package does not answer itself
+	}{
+		{[]string{"motion", "--sensitivity", "11", "rtsp://127.0.0.1:1/x"}, "--sensitivity 11"},
+		{[]string{"motion", "--min-duration", "-1s", "rtsp://127.0.0.1:1/x"}, "negative"},
+		{[]string{"motion", "--min-area", "120", "rtsp://127.0.0.1:1/x"}, "0-100"},
+		{[]string{"motion", "--mask", "0,0,2,2", "rtsp://127.0.0.1:1/x"}, ""},
+		{[]string{"motion", "--mask", "0.5,0.5,0.2,0.9", "rtsp://127.0.0.1:1/x"}, ""},
+		{[]string{"record", "--on-motion", "--pre", "-1s", "rtsp://127.0.0.1:1/x"}, "negative"},
+		{[]string{"record", "--on-motion", "--sensitivity", "0", "rtsp://127.0.0.1:1/x"}, "--sensitivity 0"},
+		// Any option's bad value (this exited 1 and printed its error twice).
+		{[]string{"snapshot", "--timeout", "abc", "rtsp://127.0.0.1:1/x"}, ""},
+		{[]string{"record", "--duration", "abc", "rtsp://127.0.0.1:1/x"}, ""},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, _, errOut := runWithin(t, 30*time.Second, c.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, %q: want 2", code, errOut)
+			}
+			if c.says != "" && (!strings.Contains(errOut, c.says) || strings.Count(errOut, "\n") != 1) {
+				t.Fatalf("%q: want one line with %q", errOut, c.says)
+			}
+			if c.says == "" && strings.Count(errOut, "invalid value") != 1 {
+				t.Fatalf("%q: want the bad value told once, with the usage", errOut)
+			}
+		})
+	}
+}

@@ -79,7 +79,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	var camArgs []camArg
 	for {
 		if err := fs.Parse(args); err != nil {
-			return err
+			return flagError{err}
 		}
 		if fs.NArg() == 0 {
 			break
