@@ -46,6 +46,20 @@ type Recorder struct {
 	OnError func(err error)
 	// OnLimit is called when Duration is reached and the file is closed.
 	OnLimit func()
+	// OnMotion records only around motion: the video of the last Pre is
+	// kept in memory, and Trigger starts a file with it; the file goes on
+	// until Post after Release, and a Trigger before then extends it.
+	OnMotion bool
+	// Pre is the video from before an event's start that its file begins
+	// with (from the keyframe at or before). It defaults to DefaultPre.
+	Pre time.Duration
+	// PreBytes caps the memory the pre-record buffer holds; past it the
+	// oldest GOPs are dropped and counted (Status.PreDropped).
+	// It defaults to DefaultPreBytes.
+	PreBytes int
+	// Post is how long a file goes on after Release.
+	// It defaults to DefaultPost.
+	Post time.Duration
 	// Now is the wallclock the timers read; it must agree with the units'
 	// Arrival. It defaults to time.Now. A program that feeds units with
 	// made-up arrival times (a simulation, a test) sets it to follow them.
@@ -68,6 +82,11 @@ type Recorder struct {
 	bytesDone int64         // bytes of finished segments
 	// The latest unit's arrival, and the wallclock when it was handled.
 	lastArrival, lastSeen time.Time
+
+	// OnMotion.
+	buf     prebuffer
+	gate    bool      // recording: between Trigger and Post after Release
+	closeAt time.Time // Post after Release: the file ends at the first keyframe from then; zero if not released
 }
 
 // Status is a recording's progress.
@@ -80,6 +99,10 @@ type Status struct {
 	Err       error         // the latest failure, or why recording stopped
 	RetryAt   time.Time     // after a write error: when a new file is tried; zero otherwise
 	Stopped   bool          // the recording has ended for good (limit, permanent error, Close)
+	// OnMotion: the pre-record buffer's bytes, and the units it dropped to
+	// keep under PreBytes.
+	PreBytes   int
+	PreDropped uint64
 }
 
 // Status returns the recording's progress; safe from any goroutine.

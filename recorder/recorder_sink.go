@@ -80,7 +80,8 @@ func (r *Recorder) OnStreamEnd(error) {
 	r.endWarmup()
 	r.closeSegment(-1)
 	r.st = nil
-	r.update(func(s *Status) { s.Recording = false })
+	r.buf.reset() // the next connection has a clock of its own
+	r.update(func(s *Status) { s.Recording, s.PreBytes = false, 0 })
 	r.schedule(r.clock())
 }
 
@@ -167,6 +168,15 @@ func (r *Recorder) processVideo(u *player.Unit, pts int64) {
 	dts := max(st.dts.next(pts), st.minDTS)
 	st.step = st.dts.step
 	changed := st.video.update(u.Data)
+	if r.OnMotion && r.gateVideo(u, pts, dts, changed) {
+		return
+	}
+	r.writeVideo(u, pts, dts, changed)
+}
+
+// writeVideo records a video unit whose recording times are pts and dts.
+func (r *Recorder) writeVideo(u *player.Unit, pts, dts int64, changed bool) {
+	st := r.st
 	if (st.needKey && !u.Key) || !st.video.ready() {
 		return
 	}

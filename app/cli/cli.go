@@ -124,13 +124,21 @@ func newFlags(env *Env, name string) *flag.FlagSet {
 	return fs
 }
 
+// flagError is a bad option that the flag package has printed already,
+// with the usage: Main exits 2 and does not print it again.
+type flagError struct{ err error }
+
+func (e flagError) Error() string        { return e.err.Error() }
+func (e flagError) Unwrap() error        { return e.err }
+func (e flagError) Is(target error) bool { return target == errUsage }
+
 // parse parses flags that may come before, between or after the positional
 // arguments, and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, flagError{err}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

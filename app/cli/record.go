@@ -4,22 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/camdeck/camdeck/player"
+	"github.com/camdeck/camdeck/player/motion"
 	"github.com/camdeck/camdeck/recorder"
 )
 
 func init() {
 	commands["record"] = command{
-		usage: "[--out DIR] [--index PATH] [--keep-days N] [--max-gb N] [--min-free-gb N] [--transport tcp|udp|auto] [--duration D] [--segment D] NAME=URL|URL ...",
-		help:  "record cameras to MP4 until Ctrl-C or their duration; prints each finished file",
-		run:   runRecord,
+		usage: "[--out DIR] [--index PATH] [--keep-days N] [--max-gb N] [--min-free-gb N] [--transport tcp|udp|auto] [--duration D] [--segment D]\n" +
+			"       [--on-motion [--pre D] [--post D] [--pre-mb N] [--sensitivity 1-10] [--mask x0,y0,x1,y1 ...]] NAME=URL|URL ...",
+		help: "record cameras to MP4 (all the time, or around motion) until Ctrl-C or their duration",
+		run:  runRecord,
 	}
 }
 
@@ -31,6 +35,7 @@ type camera struct {
 	name     string
 	sess     *player.Session
 	rec      *recorder.Recorder
+	motion   player.Sink // the detector's decoder with --on-motion, or nil
 	duration time.Duration
 	began    atomic.Bool   // a file was opened: the recorder's limit governs
 	done     chan struct{} // closed when the limit is reached or recording failed
@@ -60,6 +65,13 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	index := fs.String("index", "", "the recordings index to keep up to date (default $XDG_DATA_HOME/camdeck/index.db)")
 	var rf retentionFlags
 	rf.register(fs)
+	onMotion := fs.Bool("on-motion", false, "record only around motion: from --pre before an event to --post after it;\n"+
+		"prints each event as a JSON line on stdout, finished files on stderr")
+	pre := fs.Duration("pre", recorder.DefaultPre, "--on-motion: video from before an event that its file begins with")
+	post := fs.Duration("post", recorder.DefaultPost, "--on-motion: how long a file goes on after its motion ends")
+	preMB := fs.Int("pre-mb", recorder.DefaultPreBytes>>20, "--on-motion: the memory (MB) a camera's pre-record buffer may hold")
+	var mf motionFlags
+	mf.register(fs)
 	type camArg struct {
 		arg               string
 		duration, segment time.Duration
@@ -67,7 +79,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	var camArgs []camArg
 	for {
 		if err := fs.Parse(args); err != nil {
-			return err
+			return flagError{err}
 		}
 		if fs.NArg() == 0 {
 			break
@@ -81,6 +93,12 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	if len(camArgs) == 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if *onMotion && (*pre < 0 || *post < 0 || *preMB < 1) {
+		return usageErrorf("--pre %v --post %v --pre-mb %d: durations cannot be negative, the buffer needs 1 MB or more", *pre, *post, *preMB)
+	}
+	if _, err := mf.detector(); *onMotion && err != nil {
+		return err
 	}
 
 	var mu sync.Mutex // one line at a time, from every camera's goroutines
@@ -131,6 +149,8 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 	lib := openRecordLibrary(ctx, *index, *out, rf, folders, func(format string, a ...any) { printf(stderr, format, a...) })
 	defer lib.Close()
 
+	var pending sync.WaitGroup // thumbnails and index rows of events, before the index closes
+	defer pending.Wait()
 	cams := make([]*camera, 0, len(named))
 	for _, ca := range named {
 		name, raw := ca.name, ca.raw
@@ -149,7 +169,13 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 					printf(stderr, "%s: recording again in %s\n", name, path)
 				}
 			},
-			OnSegment: func(path string, _ time.Duration) { printf(stdout, "%s\n", path) },
+			OnSegment: func(path string, _ time.Duration) {
+				if *onMotion {
+					printf(stderr, "%s: finished %s\n", name, path)
+				} else {
+					printf(stdout, "%s\n", path)
+				}
+			},
 			OnError: func(err error) {
 				printf(stderr, "%s\n", oneLine(err))
 				if c.rec.Status().Stopped {
@@ -161,6 +187,41 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 			OnLimit: func() { c.finish(nil) },
 		}
 		lib.hooks(c.rec)
+		if *onMotion {
+			// A nanosecond stands for none: zero is the recorder's default.
+			c.rec.OnMotion, c.rec.PreBytes = true, *preMB<<20
+			c.rec.Pre, c.rec.Post = max(*pre, time.Nanosecond), max(*post, time.Nanosecond)
+			c.rec.Duration = 0      // the command's timer ends the camera
+			det, _ := mf.detector() // checked above
+			var snap func(context.Context) (*image.RGBA, error)
+			if c.motion, snap, err = newMotionSink(det); err != nil {
+				return err
+			}
+			// Both run on the detector's goroutine: thumb needs no lock.
+			var thumb chan string
+			det.OnStart = func(e motion.Event) {
+				c.rec.Trigger(e.Start)
+				ch := make(chan string, 1)
+				thumb = ch
+				pending.Add(1)
+				go func() {
+					defer pending.Done()
+					ch <- eventThumbnail(snap, filepath.Join(*out, recorder.SafeName(name)), name, e.Start,
+						func(err error) { printf(stderr, "%s: thumbnail: %s\n", name, oneLine(err)) })
+				}()
+			}
+			det.OnEnd = func(e motion.Event) {
+				c.rec.Release(e.End)
+				printf(stdout, "%s\n", newEventLine(name, e, c.rec.Status().Path))
+				ch := thumb
+				pending.Add(1)
+				go func() {
+					defer pending.Done()
+					lib.event(recorder.SafeName(name), e, <-ch)
+				}()
+			}
+			sess.AddSink(c.motion, 0)
+		}
 		var lastErr string
 		sess.OnState = func(s player.StateChange) {
 			switch {
@@ -191,7 +252,12 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 		// sends none within its duration and the connection timeout after
 		// it (connecting takes time, more on a busy machine) is given up
 		// here, so that the command ends on time whatever the cameras do.
-		if c.duration > 0 {
+		if c.duration > 0 && c.motion != nil {
+			// Around motion, --duration is the time watched: a quiet
+			// camera records nothing, and that is no failure.
+			t := time.AfterFunc(c.duration, func() { c.finish(nil) })
+			defer t.Stop()
+		} else if c.duration > 0 {
 			t := time.AfterFunc(c.duration+cf.timeout, func() {
 				if !c.began.Load() {
 					printf(stderr, "%s: nothing recorded within --duration %v and --timeout %v\n", c.name, c.duration, cf.timeout)
@@ -239,6 +305,9 @@ wait:
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if c.motion != nil {
+				c.sess.RemoveSink(c.motion) // an open event ends, while its file is open
+			}
 			c.sess.RemoveSink(c.rec)
 			c.rec.Close()
 			c.sess.Close()

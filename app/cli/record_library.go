@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/camdeck/camdeck/library"
+	"github.com/camdeck/camdeck/player/motion"
 	"github.com/camdeck/camdeck/recorder"
 )
 
@@ -141,6 +142,20 @@ func (l *recordLibrary) update(f func(context.Context, string, time.Time) error,
 	}
 	if err != nil {
 		l.warn("%s: %s (the next rescan fixes the index)\n", filepath.Base(path), oneLine(fmt.Errorf("index: %w", err)))
+	}
+}
+
+// event adds a motion event to the index, with its thumbnail's path.
+func (l *recordLibrary) event(camera string, e motion.Event, thumbnail string) {
+	if l.ix == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), indexTimeout)
+	defer cancel()
+	err := l.ix.AddEvent(ctx, library.Event{Camera: camera, Start: e.Start, End: e.End, Score: e.Score,
+		X: e.Box.X, Y: e.Box.Y, W: e.Box.W, H: e.Box.H, Thumbnail: thumbnail})
+	if err != nil {
+		l.warn("%s\n", oneLine(err))
 	}
 }
 

@@ -32,6 +32,7 @@ type feed struct {
 	mu         sync.Mutex
 	jumpTicks  int64     // pending jump, applied on the next keyframe
 	stallUntil time.Time // nothing is sent before this time
+	started    time.Time // the wallclock of the clip's time 0 in the first loop
 }
 
 func newFeed(s *Server) (*feed, error) {
@@ -101,6 +102,9 @@ func (f *feed) run() {
 	clip := s.Clip
 	first := clip.Frames[0].DTS
 	start := time.Now()
+	f.mu.Lock()
+	f.started = start
+	f.mu.Unlock()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	<-timer.C

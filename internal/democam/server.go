@@ -260,3 +260,16 @@ func (s *Server) Readers() int {
 	defer s.mu.Unlock()
 	return len(s.readers)
 }
+
+// Started is when a Shared server's feed began: the wallclock at which it
+// sends the clip's time 0 (and every loop's, a clip's duration later), as
+// the NTP times of its packets say. It is zero before the feed runs, and
+// when the server is not Shared.
+func (s *Server) Started() time.Time {
+	if s.shared == nil {
+		return time.Time{}
+	}
+	s.shared.mu.Lock()
+	defer s.shared.mu.Unlock()
+	return s.shared.started
+}

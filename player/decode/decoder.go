@@ -28,12 +28,25 @@ import (
 // and the newest frame goes into Slot. It is the only user of go-astiav;
 // every FFmpeg object lives and dies on the sink's goroutine.
 type Decoder struct {
-	// Slot receives the frames. Required.
+	// Slot receives the frames. Without one, nothing is scaled for a
+	// screen: a headless decoder for Luma or Snapshot only.
 	Slot *FrameSlot
 	// Threads for libavcodec's slice threading.
 	// It defaults to a share of the process's budget (see takeThreads):
 	// up to the number of CPUs for a large picture, one otherwise.
 	Threads int
+	// Luma, when set, is given a small grey copy of the decoded picture
+	// LumaWidth wide every LumaInterval of stream time: what motion
+	// detection reads, made from the frame already decoded for the
+	// screen. It is called on the decoder's goroutine, so it must be quick
+	// and must not keep the image.
+	Luma func(Luma)
+	// LumaWidth is the grey picture's width; its height keeps the aspect.
+	// It defaults to DefaultLumaWidth.
+	LumaWidth int
+	// LumaInterval is the least stream time between grey pictures.
+	// It defaults to DefaultLumaInterval.
+	LumaInterval time.Duration
 
 	outW, outH atomic.Int32 // requested output size; 0 = the stream's
 
@@ -51,6 +64,7 @@ type Decoder struct {
 	last   *astiav.Frame // the newest decoded frame, for snapshots
 	tile   scaler
 	full   scaler
+	ls     lumaState
 	buf    []byte // Annex-B packet under construction
 	keyed  bool   // a keyframe was sent since the stream started
 	hide   int64  // playback: frames with a PTS below this are decoded, not shown
@@ -120,6 +134,7 @@ func (d *Decoder) OnStream(tracks []*player.Track) {
 	d.closeCodec()
 	quietLibav()
 	d.track = player.VideoTrack(tracks)
+	d.ls.given = false
 	if d.track == nil {
 		return
 	}
@@ -206,6 +221,7 @@ func (d *Decoder) OnStreamEnd(error) {
 	d.closeCodec()
 	d.tile.free()
 	d.full.free()
+	d.ls.sc.free()
 	d.answerSnapshots(nil, ErrNoFrame)
 }
 
@@ -257,6 +273,9 @@ func (d *Decoder) OnUnit(u *player.Unit) {
 			break
 		}
 		d.publish(u)
+		if !d.hiding || d.frame.Pts() >= d.hide {
+			d.luma(u)
+		}
 		d.last.Unref()
 		d.last.MoveRef(d.frame)
 	}
@@ -266,8 +285,8 @@ func (d *Decoder) OnUnit(u *player.Unit) {
 // publish converts the decoded frame to the requested size and puts it in
 // the slot.
 func (d *Decoder) publish(u *player.Unit) {
-	if d.hiding && d.frame.Pts() < d.hide {
-		return // decoding forward to a seek target
+	if d.Slot == nil || d.hiding && d.frame.Pts() < d.hide {
+		return // headless, or decoding forward to a seek target
 	}
 	sw, sh := d.frame.Width(), d.frame.Height()
 	w, h := int(d.outW.Load()), int(d.outH.Load())

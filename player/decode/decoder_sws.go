@@ -123,6 +123,28 @@ static int cd_scale2(struct SwsContext **down, struct SwsContext **conv, AVFrame
 	return cd_to_rgba(conv, (const uint8_t *const *)mid->data, mid->linesize, dw, dh,
 		fmt, full, src->colorspace, dst, dst_stride, dw, dh, flags);
 }
+
+// cd_to_gray scales the luma of an AVFrame to a dw x dh grey picture in
+// dst through *ctx (made or remade as needed). Grey needs no colour
+// details: only the luma plane is read. It returns 0 or a CD_ failure.
+static int cd_to_gray(struct SwsContext **ctx, const AVFrame *src,
+	uint8_t *dst, int dst_stride, int dw, int dh, int flags)
+{
+	int full;
+	enum AVPixelFormat fmt = cd_format(src, &full);
+	*ctx = sws_getCachedContext(*ctx, src->width, src->height, fmt,
+		dw, dh, AV_PIX_FMT_GRAY8, flags, NULL, NULL, NULL);
+	if (!*ctx) {
+		return CD_NO_CONTEXT;
+	}
+	uint8_t *dsts[4] = {dst, NULL, NULL, NULL};
+	int strides[4] = {dst_stride, 0, 0, 0};
+	if (sws_scale(*ctx, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
+			dsts, strides) <= 0) {
+		return CD_NO_SCALE;
+	}
+	return 0;
+}
 */
 import "C"
 
@@ -199,6 +221,13 @@ func (s *scaler) scale2(frame unsafe.Pointer, img *image.RGBA, flags int) error 
 func (s *scaler) scale(frame unsafe.Pointer, img *image.RGBA, flags int) error {
 	b := img.Bounds()
 	return scaleError(C.cd_scale(&s.ctx, (*C.AVFrame)(frame),
+		(*C.uint8_t)(unsafe.Pointer(&img.Pix[0])), C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags)))
+}
+
+// gray scales frame's luma into img, scaled to img's size.
+func (s *scaler) gray(frame unsafe.Pointer, img *image.Gray, flags int) error {
+	b := img.Bounds()
+	return scaleError(C.cd_to_gray(&s.ctx, (*C.AVFrame)(frame),
 		(*C.uint8_t)(unsafe.Pointer(&img.Pix[0])), C.int(img.Stride), C.int(b.Dx()), C.int(b.Dy()), C.int(flags)))
 }
 
