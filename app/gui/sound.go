@@ -62,7 +62,8 @@ func (ui *UI) audible(c *camera) bool {
 }
 
 // toggleSound makes c heard if it is not, silent if it is (M, or the
-// tile's speaker button). The choice stays with the camera.
+// tile's speaker button). The choice stays with the camera, also in the
+// layout file.
 func (ui *UI) toggleSound(c *camera) {
 	if ui.audible(c) {
 		c.sound = soundOff
@@ -70,6 +71,7 @@ func (ui *UI) toggleSound(c *camera) {
 		c.sound = soundOn
 	}
 	ui.updateSound()
+	ui.saveLayout()
 }
 
 // updateSound attaches the audio decoder to the cameras to be heard and

@@ -118,3 +118,36 @@ func TestSoundFocusAndMute(t *testing.T) {
 		t.Fatal("b's button did not silence it again")
 	}
 }
+
+// TestSoundKept: each camera's choice is in the layout file and comes
+// back after a restart.
+func TestSoundKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "camdeck", camdeck.FileName)
+	h := newHarnessSound(t, []camdeck.Profile{profile("a"), profile("b"), profile("c")}, path, nil, &fakeSound{})
+	h.q.until(t, "the sound device found", func() bool { return h.ui.soundDev != nil })
+	h.ui.save() // the profiles, with the ids the layout names them by
+	h.ui.toggleFocus(h.ui.cams[0])
+	h.ui.typedRune('m') // a: off
+	h.ui.back()
+	test.Tap(h.ui.cams[1].tile.soundBtn) // b: on
+	h.q.drain()
+	h.ui.requestClose()
+	h.q.until(t, "the window to quit", h.ui.quit.Load)
+
+	ps, err := h.store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarnessSound(t, ps, path, nil, &fakeSound{})
+	h2.q.until(t, "the sound device found", func() bool { return h2.ui.soundDev != nil })
+	want := []soundChoice{soundOff, soundOn, soundDefault}
+	for i, c := range h2.ui.cams {
+		if c.sound != want[i] {
+			t.Errorf("%s: sound %d after the restart, want %d", c.prof.Name, c.sound, want[i])
+		}
+	}
+	if c := h2.ui.cams[1]; c.listening == nil {
+		t.Error("b, chosen to be heard, is silent after the restart")
+	}
+	h2.ui.bg.Wait()
+}

@@ -164,6 +164,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	if len(ui.cams) > 0 {
 		ui.selectCamera(ui.cams[0])
 	}
+	ui.restoreSound(lay)
 	ui.restoreFocus(lay)
 	ui.repairRecordings()
 	for _, c := range ui.cams {
