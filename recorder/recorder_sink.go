@@ -307,7 +307,7 @@ func (r *Recorder) openSegment(now time.Time, pts, dts int64) bool {
 	tracks[0].mediaTime = pts - dts
 	if st.audio != nil {
 		tracks = append(tracks, &fmp4Track{id: 2, timescale: uint32(st.audio.ClockRate), codec: st.audio.Codec,
-			aacConfig: st.audio.AACConfig, sampleRate: st.audio.SampleRate, channels: st.audio.Channels})
+			aacConfig: st.audio.AACConfig, sampleRate: st.audio.SampleRate, channels: max(st.audio.Channels, 1)})
 	}
 	name := SafeName(r.Camera)
 	path := freeName(filepath.Join(r.Dir, name), name+"_"+now.Local().Format(timeLayout), ".mp4")
