@@ -7,19 +7,22 @@ BIN     := bin/camdeck
 SUDO    := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # Debian packages: the FFmpeg libraries go-astiav links, the OpenGL/X11
-# headers Fyne builds against, and what the tests use as independent parts
-# (ffmpeg, GStreamer's RTSP server, Xvfb, ImageMagick, xdotool, Chromium,
-# a D-Bus bus with GNOME Keyring as the Secret Service passwords go to).
+# headers Fyne builds against, ALSA's for oto (sound), and what the tests
+# use as independent parts (ffmpeg, GStreamer's RTSP server, Xvfb,
+# ImageMagick, xdotool, Chromium, a D-Bus bus with GNOME Keyring as the
+# Secret Service passwords go to, a PulseAudio server with parec and
+# ALSA's pulse plugin for the sound test).
 BUILD_PKGS := gcc pkg-config \
 	libavcodec-dev libavformat-dev libavutil-dev libswscale-dev \
 	libavfilter-dev libavdevice-dev libswresample-dev \
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev
+	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev
 TEST_PKGS := ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 \
 	gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly \
 	xvfb xauth imagemagick xdotool chromium fonts-dejavu-core \
-	dbus-daemon gnome-keyring
+	dbus-daemon gnome-keyring \
+	pulseaudio pulseaudio-utils libasound2-plugins
 
 # Fuzz targets run briefly in `make test`; longer with FUZZTIME=10m.
 FUZZTIME ?= 10s

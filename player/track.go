@@ -133,6 +133,15 @@ func newTrack(f format.Format) (*depacketizer, error) {
 			return nil, err
 		}
 		return newDepacketizer(t, single(dec.Decode), always), nil
+
+	case *format.Opus:
+		// RFC 7587: the RTP clock is 48 kHz whatever the rate encoded.
+		t := &Track{Codec: CodecOpus, ClockRate: f.ClockRate(), SampleRate: 48000, Channels: max(f.ChannelCount, 1)}
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return newDepacketizer(t, single(dec.Decode), always), nil
 	}
 	return nil, nil
 }

@@ -12,7 +12,8 @@ import (
 // Codec is the codec of a track.
 type Codec int
 
-// Codecs camdeck reads. Video is decoded and recorded; audio is recorded.
+// Codecs camdeck reads. Video is decoded and recorded; audio is decoded
+// (player/decode) and recorded (AAC and G.711).
 const (
 	CodecUnknown Codec = iota
 	CodecH264
@@ -21,6 +22,7 @@ const (
 	CodecAAC   // MPEG-4 audio
 	CodecG711A // PCMA
 	CodecG711U // PCMU
+	CodecOpus
 )
 
 func (c Codec) String() string {
@@ -37,6 +39,8 @@ func (c Codec) String() string {
 		return "G.711 A-law"
 	case CodecG711U:
 		return "G.711 µ-law"
+	case CodecOpus:
+		return "Opus"
 	}
 	return "unknown"
 }
@@ -91,7 +95,7 @@ func (t *Track) String() string {
 type Unit struct {
 	Track *Track
 	// Payload: NAL units without start codes (H.264, H.265), one JPEG
-	// image (MJPEG), AAC access units, or G.711 samples. A session's
+	// image (MJPEG), AAC access units, G.711 samples or one Opus packet. A session's
 	// H.264/H.265 units hold no access unit delimiters, and parameter sets
 	// only at the front of a keyframe: the track's current ones, whether
 	// the camera sent them with this frame, earlier, or only in the SDP.

@@ -284,6 +284,23 @@ func (t *fmp4Track) sampleEntry(w *boxWriter) error {
 		})
 		w.end()
 
+	case player.CodecG711A, player.CodecG711U:
+		// Decoded to LPCM (audio_g711.go), in the sample entry of
+		// ISO/IEC 23003-5 as mediacommon writes it: ipcm with a pcmC
+		// giving byte order and sample size.
+		w.start(&amp4.AudioSampleEntry{
+			SampleEntry:  amp4.SampleEntry{AnyTypeBox: amp4.AnyTypeBox{Type: amp4.BoxTypeIpcm()}, DataReferenceIndex: 1},
+			ChannelCount: uint16(t.channels),
+			SampleSize:   lpcmBits,
+			SampleRate:   uint32(t.sampleRate) << 16,
+		})
+		var flags uint8 // bit 0: little-endian
+		if !lpcmBigEndian {
+			flags = 1
+		}
+		w.box(&amp4.PcmC{FormatFlags: flags, PCMSampleSize: lpcmBits})
+		w.end()
+
 	default:
 		return fmt.Errorf("recorder: cannot record %s", t.codec)
 	}

@@ -69,17 +69,20 @@ type Recorder struct {
 	status Status
 
 	// work serializes the sink's calls and the timer's.
-	work      sync.Mutex
-	timer     *time.Timer
-	manual    bool // tests call onTime themselves: no timer
-	closed    bool
-	st        *stream
-	seg       *segment
-	started   time.Time     // arrival of the first recorded frame: limits count from here
-	stopped   bool          // the limit was reached or recording failed for good
-	retryAt   time.Time     // after a write error, no new file before this
-	backoff   time.Duration // the latest retry delay
-	bytesDone int64         // bytes of finished segments
+	work    sync.Mutex
+	timer   *time.Timer
+	manual  bool // tests call onTime themselves: no timer
+	closed  bool
+	st      *stream
+	seg     *segment
+	started time.Time // arrival of the first recorded frame: limits count from here
+	stopped bool      // the limit was reached or recording failed for good
+	retryAt time.Time // after a write error, no new file before this
+	// drainUntil is set at the Duration limit while the file waits for
+	// the audio of its last frames (audioDrain).
+	drainUntil time.Time
+	backoff    time.Duration // the latest retry delay
+	bytesDone  int64         // bytes of finished segments
 	// The latest unit's arrival, and the wallclock when it was handled.
 	lastArrival, lastSeen time.Time
 

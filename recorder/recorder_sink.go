@@ -26,13 +26,14 @@ const audioResync = 100 * time.Millisecond
 // stream is the recorder's view of one connection.
 type stream struct {
 	video   *videoState
-	audio   *player.Track // AAC, or nil
+	audio   *player.Track // AAC or G.711, or nil
 	clock   Clock
 	needKey bool
-	dts     *dtsTimeline // nil while warming up
-	warm    []warmUnit   // the first units, held back until dts is known
-	step    int64        // the frame interval, for a final sample
-	minDTS  int64        // the next decode may not be earlier (a frame written ahead on time)
+	dts     *dtsTimeline   // nil while warming up
+	warm    []warmUnit     // the first units, held back until dts is known
+	warmA   []*player.Unit // audio that came with them, held back too
+	step    int64          // the frame interval, for a final sample
+	minDTS  int64          // the next decode may not be earlier (a frame written ahead on time)
 }
 
 // KeepsUnitsAfterLoss implements player.LossKeeper: after packet loss
@@ -61,12 +62,12 @@ func (r *Recorder) OnStream(tracks []*player.Track) {
 	st.clock.Rate = int64(v.ClockRate)
 	for _, t := range tracks {
 		switch t.Codec {
-		case player.CodecAAC:
+		case player.CodecAAC, player.CodecG711A, player.CodecG711U:
 			if st.audio == nil {
 				st.audio = t
+			} else {
+				log.Printf("recorder: %s: a second audio track (%s) is left out of the recording", r.Camera, t.Codec)
 			}
-		case player.CodecG711A, player.CodecG711U:
-			log.Printf("recorder: %s: %s audio is left out of the recording: MP4 players do not accept it", r.Camera, t.Codec)
 		}
 	}
 	r.st = st
@@ -95,8 +96,18 @@ func (r *Recorder) OnUnit(u *player.Unit) {
 	r.lastArrival, r.lastSeen = u.Arrival, time.Now()
 	switch u.Track {
 	case r.st.video.track:
+		if !r.drainUntil.IsZero() {
+			break // at the limit, waiting for the audio
+		}
 		r.videoUnit(u)
 	case r.st.audio:
+		if st := r.st; st.dts == nil {
+			// The file opens when the warm-up ends, at the first
+			// keyframe: the audio from that keyframe's time on belongs
+			// in it, and some of it may come before the keyframe.
+			st.holdAudio(u)
+			break
+		}
 		r.audioUnit(u)
 	}
 	if !r.stopped {
@@ -118,6 +129,24 @@ func (r *Recorder) videoUnit(u *player.Unit) {
 		return
 	}
 	r.processVideo(u, st.clock.Map(u.PTS, u.Arrival))
+}
+
+// audioLead is how much audio is held before a stream's first keyframe
+// comes: audio may be sent ahead of the video it goes with (it is not
+// reordered, and an encoder's video takes longer), never by a second.
+const audioLead = time.Second
+
+// holdAudio keeps an audio unit until the warm-up ends; before the first
+// keyframe, only the last audioLead of them.
+func (st *stream) holdAudio(u *player.Unit) {
+	if len(st.warm) == 0 {
+		n := 0
+		for n < len(st.warmA) && u.Arrival.Sub(st.warmA[n].Arrival) > audioLead {
+			n++
+		}
+		st.warmA = st.warmA[n:]
+	}
+	st.warmA = append(st.warmA, u)
 }
 
 // warmUnit is a unit held back while the decode timeline is learnt, with
@@ -153,13 +182,20 @@ func (r *Recorder) endWarmup() {
 	}
 	st.dts = newDTSTimeline(pts, fallback)
 	st.step = st.dts.step
-	warm := st.warm
-	st.warm = nil
+	warm, warmA := st.warm, st.warmA
+	st.warm, st.warmA = nil, nil
 	for _, w := range warm {
 		if r.stopped || r.st != st {
 			return
 		}
 		r.processVideo(w.u, w.pts)
+	}
+	// Audio is placed by its own time, so it may follow all the video.
+	for _, u := range warmA {
+		if r.stopped || r.st != st {
+			return
+		}
+		r.audioUnit(u)
 	}
 }
 
@@ -185,7 +221,7 @@ func (r *Recorder) writeVideo(u *player.Unit, pts, dts int64, changed bool) {
 		r.started = now
 	}
 	if r.Duration > 0 && now.Sub(r.started) >= r.Duration-r.halfFrame(st) {
-		r.reachLimit()
+		r.reachLimit(now)
 		return
 	}
 	st.needKey = false
@@ -253,6 +289,14 @@ func (r *Recorder) audioUnit(u *player.Unit) {
 	t := rel * aRate / vRate
 	resync := int64(audioResync) * aRate / int64(time.Second)
 	for _, au := range u.Data {
+		n := int64(aacFrame)
+		if table := g711Table(u.Track.Codec); table != nil {
+			n = int64(len(au) / max(u.Track.Channels, 1))
+			if n == 0 {
+				continue
+			}
+			au = g711ToLPCM(make([]byte, 0, 2*len(au)), au, table)
+		}
 		switch {
 		case t < 0:
 			// Before the first video frame: left out.
@@ -260,10 +304,14 @@ func (r *Recorder) audioUnit(u *player.Unit) {
 			seg.audioNext = t
 			fallthrough
 		case t > seg.audioNext-resync:
-			seg.addAudio(&sample{dts: seg.audioNext, duration: aacFrame, sync: true, data: au}, u.Arrival)
-			seg.audioNext += aacFrame
+			seg.addAudio(&sample{dts: seg.audioNext, duration: uint32(n), sync: true, data: au}, u.Arrival)
+			seg.audioNext += n
 		}
-		t += aacFrame
+		t += n
+	}
+	if !r.drainUntil.IsZero() && !r.audioBehind() {
+		r.reachLimit(u.Arrival)
+		return
 	}
 	if seg.full() {
 		if err := seg.flush(); err != nil {
@@ -279,8 +327,8 @@ func (r *Recorder) openSegment(now time.Time, pts, dts int64) bool {
 	tracks := []*fmp4Track{st.video.fmp4Track()}
 	tracks[0].mediaTime = pts - dts
 	if st.audio != nil {
-		tracks = append(tracks, &fmp4Track{id: 2, timescale: uint32(st.audio.ClockRate), codec: player.CodecAAC,
-			aacConfig: st.audio.AACConfig, sampleRate: st.audio.SampleRate, channels: st.audio.Channels})
+		tracks = append(tracks, &fmp4Track{id: 2, timescale: uint32(st.audio.ClockRate), codec: st.audio.Codec,
+			aacConfig: st.audio.AACConfig, sampleRate: st.audio.SampleRate, channels: max(st.audio.Channels, 1)})
 	}
 	name := SafeName(r.Camera)
 	path := freeName(filepath.Join(r.Dir, name), name+"_"+now.Local().Format(timeLayout), ".mp4")

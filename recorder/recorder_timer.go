@@ -17,12 +17,37 @@ const (
 	retryMax = 30 * time.Second
 )
 
-// limitAt is when the Duration limit ends the recording, or zero.
+// audioDrain is how long a recording at its Duration limit waits for the
+// audio of its last frames. Audio is sent when a packet is full (20 ms
+// of G.711, 21 ms of AAC at 48 kHz, more from some cameras) and arrives
+// at its end; B-frames arrive before they present. Cut at the limit, the
+// audio track would end that much before the video.
+const audioDrain = 500 * time.Millisecond
+
+// limitAt is when the Duration limit ends the recording, or zero; at the
+// limit, when the wait for the last audio ends.
 func (r *Recorder) limitAt() time.Time {
 	if r.Duration <= 0 || r.started.IsZero() || r.stopped {
 		return time.Time{}
 	}
+	if !r.drainUntil.IsZero() {
+		return r.drainUntil
+	}
 	return r.started.Add(r.Duration)
+}
+
+// audioBehind tells whether the file's audio ends before its video.
+func (r *Recorder) audioBehind() bool {
+	seg, st := r.seg, r.st
+	if seg == nil || seg.audio == nil || st == nil || st.audio == nil {
+		return false
+	}
+	vEnd := seg.videoEnd
+	if seg.held != nil {
+		vEnd = max(vEnd, seg.heldPTS+st.step)
+	}
+	vEnd -= seg.video.mediaTime // presentation time from the first frame
+	return seg.audioNext*st.clock.Rate/int64(st.audio.ClockRate) < vEnd
 }
 
 // schedule sets the timer for the next thing due: the limit or a part.
@@ -62,7 +87,10 @@ func (r *Recorder) tick() {
 // recording; pending samples are written as a part.
 func (r *Recorder) onTime(now time.Time) {
 	if at := r.limitAt(); !at.IsZero() && !now.Before(at) {
-		r.reachLimit()
+		r.reachLimit(now)
+		if !r.stopped {
+			r.schedule(now)
+		}
 		return
 	}
 	if at := r.st.warmAt(); !at.IsZero() && !now.Before(at) {
@@ -87,8 +115,14 @@ func (r *Recorder) onTime(now time.Time) {
 	r.schedule(now)
 }
 
-// reachLimit closes the file at the Duration limit and stops.
-func (r *Recorder) reachLimit() {
+// reachLimit closes the file at the Duration limit and stops; first, while
+// the audio ends before the video, it takes no more frames and waits up to
+// audioDrain for the audio.
+func (r *Recorder) reachLimit(now time.Time) {
+	if r.drainUntil.IsZero() && r.audioBehind() {
+		r.drainUntil = now.Add(audioDrain)
+		return
+	}
 	r.closeSegment(-1)
 	r.stopped = true
 	r.update(func(s *Status) { s.Recording, s.Stopped, s.RetryAt = false, true, time.Time{} })

@@ -49,7 +49,7 @@ func TestMotionScenes(t *testing.T) {
 				}
 				// Shared: the feed, and so the scene's clock, starts with
 				// the server.
-				srv := demo(t, &democam.Server{Clip: clip, Shared: true})
+				srv := democam.StartForTest(t, &democam.Server{Clip: clip, Shared: true})
 				watch := time.Duration(loops*sc.Seconds)*time.Second + 500*time.Millisecond
 				code, out, errOut := runWithin(t, watch+time.Minute,
 					"motion", "--name", "cam "+sc.Name, "--duration", watch.String(), srv.URL())
@@ -144,7 +144,7 @@ func TestRecordOnMotion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := demo(t, &democam.Server{Clip: clip, Shared: true})
+	srv := democam.StartForTest(t, &democam.Server{Clip: clip, Shared: true})
 	out := t.TempDir()
 	const pre, post = 2 * time.Second, 3 * time.Second
 	code, stdout, stderr := runWithin(t, 2*time.Minute, "record", "--on-motion", "--pre", pre.String(), "--post", post.String(),

@@ -23,6 +23,9 @@ type camera struct {
 	tile *tile
 	rec  *recording // nil when not recording
 	snap bool       // a snapshot is being taken
+
+	sound     soundChoice // whether it is heard (sound.go)
+	listening *listening  // its audio playing; nil when silent
 }
 
 func newCamera(ui *UI, p camdeck.Profile) *camera {
@@ -67,6 +70,7 @@ func (c *camera) start() {
 // background.
 func (c *camera) stop() {
 	c.stopRecording()
+	c.stopSound()
 	c.tile.attach(nil)
 	if c.ui.focused == c && c.main != c.live {
 		c.main.release(true)

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -236,6 +237,15 @@ func newHarnessAt(t *testing.T, ps []camdeck.Profile, path string) *harness {
 
 func newHarnessFull(t *testing.T, ps []camdeck.Profile, path string, lib *recordingsLibrary) *harness {
 	t.Helper()
+	return newHarnessSound(t, ps, path, lib, nil)
+}
+
+// errNoSound is the tests' sound device unless they bring one: none.
+var errNoSound = errors.New("no sound device: none in tests")
+
+// newHarnessSound is newHarnessFull with a sound device (nil: none).
+func newHarnessSound(t *testing.T, ps []camdeck.Profile, path string, lib *recordingsLibrary, out soundOutput) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{t: t, q: &uiQueue{}}
 	h.store = &camdeck.Store{Path: path}
@@ -255,6 +265,12 @@ func newHarnessFull(t *testing.T, ps []camdeck.Profile, path string, lib *record
 			return r
 		},
 		lib: lib,
+		sound: func() (soundOutput, error) {
+			if out == nil {
+				return nil, errNoSound
+			}
+			return out, nil
+		},
 	})
 	t.Cleanup(h.ui.stopPresent)
 	// Profile saves run in the background: wait for them before the

@@ -40,6 +40,10 @@ func (ui *UI) typedRune(r rune) {
 		}
 	case r == 'v' || r == 'V':
 		ui.showRecordingsView()
+	case r == 'm' || r == 'M':
+		if c != nil {
+			ui.toggleSound(c)
+		}
 	case ui.focused != nil && (r == '+' || r == '='):
 		ui.focused.tile.zoomBy(1)
 	case ui.focused != nil && (r == '-' || r == '−'):

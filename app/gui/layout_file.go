@@ -28,6 +28,9 @@ type windowLayout struct {
 	// its place in the grid, for two cameras of the same name.
 	Focused      string `json:"focused,omitempty"`
 	FocusedIndex int    `json:"focusedIndex,omitempty"`
+	// Sound is each camera's choice to be heard ("on") or not ("off"),
+	// by profile id; a camera left out is heard while focused.
+	Sound map[string]string `json:"sound,omitempty"`
 }
 
 // maxLayoutFile bounds what is read: the file is a few lines.

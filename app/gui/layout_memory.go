@@ -68,7 +68,27 @@ func (ui *UI) currentLayout() windowLayout {
 	if c := ui.focused; c != nil {
 		l.Focused, l.FocusedIndex = c.prof.Name, slices.Index(ui.cams, c)
 	}
+	for _, c := range ui.cams {
+		if c.sound != soundDefault && c.prof.ID != "" {
+			if l.Sound == nil {
+				l.Sound = map[string]string{}
+			}
+			l.Sound[c.prof.ID] = map[soundChoice]string{soundOn: "on", soundOff: "off"}[c.sound]
+		}
+	}
 	return l
+}
+
+// restoreSound gives each camera the sound choice the layout kept.
+func (ui *UI) restoreSound(l windowLayout) {
+	for _, c := range ui.cams {
+		switch l.Sound[c.prof.ID] {
+		case "on":
+			c.sound = soundOn
+		case "off":
+			c.sound = soundOff
+		}
+	}
 }
 
 // saveLayout writes the layout file in the background; as with the

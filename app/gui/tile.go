@@ -37,6 +37,7 @@ type tile struct {
 	border   *canvas.Rectangle
 	recBtn   *iconButton
 	snapBtn  *iconButton
+	soundBtn *iconButton // heard or silent (sound.go)
 	focusBtn *iconButton
 	retryBtn *widget.Button // failed or reconnecting: connect now
 
@@ -96,12 +97,13 @@ func newTile(c *camera) *tile {
 	t.border.StrokeWidth = 3
 	t.recBtn = newIconButton(tips, recordIcon(), "Record (R)", c.toggleRecording)
 	t.snapBtn = newIconButton(tips, theme.MediaPhotoIcon(), "Snapshot, full resolution (S)", c.snapshot)
+	t.soundBtn = newIconButton(tips, theme.VolumeMuteIcon(), "", func() { c.ui.toggleSound(c) })
 	t.focusBtn = newIconButton(tips, theme.ViewFullScreenIcon(), "Focus this camera (Enter); Escape goes back", func() { c.ui.toggleFocus(c) })
 
 	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
 	t.recBox = container.NewHBox(dot, container.NewCenter(t.recText))
 	t.recBox.Hide()
-	right := container.NewHBox(t.recBox, t.focusBtn, t.snapBtn, t.recBtn)
+	right := container.NewHBox(t.recBox, t.focusBtn, t.soundBtn, t.snapBtn, t.recBtn)
 	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right, spare: t.focusBtn}, t.name, t.state, right)
 	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)

@@ -26,6 +26,7 @@ func (t *tile) update() {
 	if setText(&t.state.Label, stateText(st, now)) || nameChanged {
 		t.caption.Refresh() // the name and state share the caption by their widths
 	}
+	t.updateSound()
 	live := st.State == player.StateLive
 	msg := ""
 	switch {

@@ -28,6 +28,9 @@ type UI struct {
 	do          func(func())                      // runs on the UI goroutine; fyne.Do
 	bg          sync.WaitGroup                    // background work in flight
 	lib         *recordingsLibrary                // the recordings index; nil without one
+	openSound   func() (soundOutput, error)       // opens the sound device
+	soundDev    soundOutput                       // nil: none (yet)
+	soundWhy    string                            // why there is no sound device
 
 	cams         []*camera
 	selected     *camera
@@ -83,8 +86,9 @@ type options struct {
 	open        func(streamConfig) stream
 	newRecorder func(recorderConfig) recorderSink
 	do          func(func())
-	post        func(func())       // what do calls when do is nil; fyne.Do
-	lib         *recordingsLibrary // the recordings index; nil: none (the window then has no Recordings view)
+	post        func(func())                // what do calls when do is nil; fyne.Do
+	lib         *recordingsLibrary          // the recordings index; nil: none (the window then has no Recordings view)
+	sound       func() (soundOutput, error) // opens the sound device; nil: speaker.Open
 }
 
 func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
@@ -96,6 +100,10 @@ func newUI(a fyne.App, w fyne.Window, store *camdeck.Store, o options) *UI {
 	}
 	if ui.newRecorder == nil {
 		ui.newRecorder = newRecorder
+	}
+	ui.openSound = o.sound
+	if ui.openSound == nil {
+		ui.openSound = openSound
 	}
 	if ui.do == nil {
 		post := o.post
@@ -146,6 +154,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	ui.win.SetContent(container.NewStack(main, ui.tips.layer))
 	ui.win.SetTitle("camdeck")
 	ui.setupKeys()
+	ui.findSound()
 	ui.win.SetCloseIntercept(ui.closeWindow)
 	ui.showSidebar()
 
@@ -155,6 +164,7 @@ func (ui *UI) build(ps []camdeck.Profile) {
 	if len(ui.cams) > 0 {
 		ui.selectCamera(ui.cams[0])
 	}
+	ui.restoreSound(lay)
 	ui.restoreFocus(lay)
 	ui.repairRecordings()
 	for _, c := range ui.cams {

@@ -45,6 +45,7 @@ func (ui *UI) toggleFocus(c *camera) {
 	ui.grid.Refresh()
 	ui.win.SetTitle("camdeck · " + c.prof.Name)
 	c.tile.update()
+	ui.updateSound()
 	ui.saveLayout()
 }
 
@@ -56,6 +57,7 @@ func (ui *UI) unfocus() {
 	}
 	ui.focused = nil
 	c.tile.resetZoom()
+	ui.updateSound() // before the main stream goes
 	c.setFocused(false)
 	for _, o := range ui.cams {
 		setVisible(o.tile, true)
@@ -196,6 +198,7 @@ func (ui *UI) restart(i int, p camdeck.Profile) *camera {
 	}
 	old.stop()
 	c := newCamera(ui, p)
+	c.sound = old.sound
 	ui.cams[i] = c
 	ui.grid.Objects[i] = c.tile
 	if ui.focused != nil {
@@ -203,6 +206,7 @@ func (ui *UI) restart(i int, p camdeck.Profile) *camera {
 	}
 	ui.grid.Refresh()
 	c.start()
+	ui.updateSound()
 	if ui.selected == old {
 		ui.selected = nil
 		ui.selectCamera(c)

@@ -144,6 +144,8 @@ type Stream struct {
 	Width        int    `json:"width"`
 	Height       int    `json:"height"`
 	PixFmt       string `json:"pix_fmt"`
+	SampleRate   string `json:"sample_rate"`
+	Channels     int    `json:"channels"`
 	ColorRange   string `json:"color_range"`
 	RFrameRate   string `json:"r_frame_rate"`
 	AvgFrameRate string `json:"avg_frame_rate"`

@@ -32,6 +32,18 @@ func Start(t testing.TB, mp4 string) string {
 // with aac, its AAC track too.
 func StartWith(t testing.TB, mp4, video string, aac bool) string {
 	t.Helper()
+	audio := ""
+	if aac {
+		audio = "aac"
+	}
+	return StartAudio(t, mp4, video, audio)
+}
+
+// StartAudio serves a file's video track and its audio track as audio
+// says: "" for none, "aac", or "pcma" or "pcmu" for G.711 (A-law or
+// µ-law, held in a MOV file as alaw or ulaw: MP4 has no G.711).
+func StartAudio(t testing.TB, mp4, video, audio string) string {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rtsp_server.py")
 	if err := os.WriteFile(path, script, 0o600); err != nil {
@@ -39,8 +51,8 @@ func StartWith(t testing.TB, mp4, video string, aac bool) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	args := []string{path, mp4, "stream", video}
-	if aac {
-		args = append(args, "aac")
+	if audio != "" {
+		args = append(args, audio)
 	}
 	cmd := exec.CommandContext(ctx, python, args...)
 	cmd.Stderr = os.Stderr

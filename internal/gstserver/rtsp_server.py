@@ -6,8 +6,10 @@ serving the tracks of an MP4 file on 127.0.0.1, or a raw H.264 stream
 Parameter sets come from the MP4's sample entry and are sent only in the
 SDP (sprop-parameter-sets), never in-band, as some cameras do.
 
-usage: rtsp_server.py FILE.mp4 PATH VIDEO [aac]
-  VIDEO is h264, h265, mpeg4 or mjpeg; "aac" also serves the file's AAC track.
+usage: rtsp_server.py FILE.mp4 PATH VIDEO [AUDIO]
+  VIDEO is h264, h265, mpeg4 or mjpeg; AUDIO is aac, pcma or pcmu and serves
+  the file's audio track, which must be in that codec (a MOV file holds
+  G.711 as alaw or ulaw).
 Prints "READY rtsp://127.0.0.1:PORT/PATH" once it listens on a free port.
 """
 import sys
@@ -25,12 +27,20 @@ VIDEO = {
     "mjpeg": "jpegparse ! rtpjpegpay name=pay0 pt=26",
 }
 
+AUDIO = {
+    "aac": "aacparse ! rtpmp4gpay name=pay1 pt=97",
+    # 20 ms packets, RFC 3551's default and what cameras send (the
+    # payloader's own default fills the MTU: 128 ms at 8 kHz).
+    "pcma": "rtppcmapay name=pay1 pt=8 min-ptime=20000000 max-ptime=20000000",
+    "pcmu": "rtppcmupay name=pay1 pt=0 min-ptime=20000000 max-ptime=20000000",
+}
+
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[3] not in VIDEO:
+    if len(sys.argv) < 4 or sys.argv[3] not in VIDEO or (len(sys.argv) > 4 and sys.argv[4] not in AUDIO):
         sys.exit(__doc__)
     path, video = sys.argv[2], sys.argv[3]
-    audio = len(sys.argv) > 4 and sys.argv[4] == "aac"
+    audio = sys.argv[4] if len(sys.argv) > 4 else None
     Gst.init(None)
 
     location = sys.argv[1].replace('"', '\\"')
@@ -42,7 +52,7 @@ def main():
         launch = '( filesrc location="%s" ! qtdemux name=d d.video_0 ! queue ! %s' % (
             location, VIDEO[video])
     if audio:
-        launch += " d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97"
+        launch += " d.audio_0 ! queue ! " + AUDIO[audio]
     launch += " )"
 
     server = GstRtspServer.RTSPServer()

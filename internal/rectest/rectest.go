@@ -86,9 +86,47 @@ func Record(t testing.TB, dir, camera string, start time.Time, d, seg time.Durat
 	return RecordClip(t, DemoClip(t), dir, camera, start, d, seg, audio)
 }
 
+// G711Units encodes seconds of a tone to G.711 (player.CodecG711A or
+// CodecG711U) at 8 kHz with ffmpeg and cuts it in 20 ms units, as
+// cameras packetize it.
+func G711Units(t testing.TB, dir string, seconds int, codec player.Codec) [][]byte {
+	t.Helper()
+	format := "alaw"
+	if codec == player.CodecG711U {
+		format = "mulaw"
+	}
+	p := fftest.Make(t, filepath.Join(dir, "tone."+format), "-f", "lavfi", "-i",
+		"sine=frequency=440:sample_rate=8000", "-t", strconv.Itoa(seconds), "-ac", "1", "-f", format)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p)
+	var units [][]byte
+	for ; len(b) >= g711Unit; b = b[g711Unit:] {
+		units = append(units, b[:g711Unit])
+	}
+	return units
+}
+
+// g711Unit is the samples (bytes) in 20 ms of G.711 at 8 kHz.
+const g711Unit = 160
+
 // RecordClip is Record with another clip.
 func RecordClip(t testing.TB, c *democam.Clip, dir, camera string, start time.Time, d, seg time.Duration, audio bool) *Recording {
 	t.Helper()
+	codec := player.CodecUnknown
+	if audio {
+		codec = player.CodecAAC
+	}
+	return RecordClipAudio(t, c, dir, camera, start, d, seg, codec)
+}
+
+// RecordClipAudio is RecordClip with an audio track of codec (AAC, G.711
+// A-law or µ-law), or none for CodecUnknown.
+func RecordClipAudio(t testing.TB, c *democam.Clip, dir, camera string, start time.Time, d, seg time.Duration, codec player.Codec) *Recording {
+	t.Helper()
+	audio := codec != player.CodecUnknown
 	rec := &Recording{Dir: dir, Camera: camera, Start: start}
 	var mu sync.Mutex
 	r := &recorder.Recorder{Dir: dir, Camera: camera, Segment: seg, Duration: d,
@@ -113,10 +151,17 @@ func RecordClip(t testing.TB, c *democam.Clip, dir, camera string, start time.Ti
 	tracks := []*player.Track{vt}
 	var aus [][]byte
 	var at *player.Track
-	if audio {
+	step := int64(1024) // samples per unit
+	switch codec {
+	case player.CodecAAC:
 		var cfg []byte
 		aus, cfg = AACUnits(t, t.TempDir(), int(d/time.Second)+2)
 		at = &player.Track{Codec: player.CodecAAC, ClockRate: AudioRate, SampleRate: AudioRate, Channels: 1, AACConfig: cfg}
+	case player.CodecG711A, player.CodecG711U:
+		aus, step = G711Units(t, t.TempDir(), int(d/time.Second)+2, codec), g711Unit
+		at = &player.Track{Codec: codec, ClockRate: 8000, SampleRate: 8000, Channels: 1}
+	}
+	if at != nil {
 		tracks = append(tracks, at)
 	}
 	r.OnStream(tracks)
@@ -139,8 +184,8 @@ func RecordClip(t testing.TB, c *democam.Clip, dir, camera string, start time.Ti
 			clockMu.Unlock()
 			// Audio up to this frame's arrival, on the same RTP timeline.
 			for ; audio && ai < len(aus); ai++ {
-				apts := int64(ai) * 1024
-				if apts*90000/AudioRate > dts+dts0 {
+				apts := int64(ai) * step
+				if apts*90000/int64(at.ClockRate) > dts+dts0 {
 					break
 				}
 				r.OnUnit(&player.Unit{Track: at, Data: [][]byte{aus[ai]}, PTS: apts, Arrival: arrival, Key: true})

@@ -27,7 +27,7 @@ func TestLuma(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startDemo(t, &democam.Server{Clip: clip})
+	srv := democam.StartForTest(t, &democam.Server{Clip: clip})
 
 	type pic struct {
 		pix  []byte

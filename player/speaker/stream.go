@@ -1,0 +1,151 @@
+package speaker
+
+import (
+	"encoding/binary"
+	"sync"
+	"time"
+
+	"github.com/ebitengine/oto/v3"
+)
+
+// DefaultJitter is the audio a Stream holds before it starts to play, and
+// again after it ran dry: it absorbs the spread of packet arrivals (a
+// camera's packets of 20 to 40 ms, network jitter) at that much delay.
+const DefaultJitter = 40 * time.Millisecond
+
+// maxQueued is the most audio a Stream keeps beyond its jitter buffer and
+// the latest write: audio that piles up (a clock faster than the sound
+// card's, a burst after a stall) is dropped from the oldest so the delay
+// stays near Jitter.
+const maxQueued = 60 * time.Millisecond
+
+// Stream is one camera's sound: Write hands it decoded PCM (interleaved
+// signed 16-bit little-endian at Rate and Channels) as it comes; the
+// device reads it as it plays, with silence where there is none.
+type Stream struct {
+	// Jitter is the audio held before playing starts. It defaults to
+	// DefaultJitter.
+	Jitter time.Duration
+
+	mu        sync.Mutex
+	queue     []byte
+	primed    bool    // playing from the queue (else waiting for Jitter)
+	volume    float64 // 0 to 1
+	volSet    bool    // SetVolume was called (else the volume is 1)
+	muted     bool
+	played    int64 // bytes given to the device
+	lastWrite time.Time
+	dropped   int64 // bytes dropped to keep the delay
+	closed    bool
+	player    *oto.Player
+}
+
+func (s *Stream) init() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Jitter <= 0 {
+		s.Jitter = DefaultJitter
+	}
+	if !s.volSet {
+		s.volume = 1
+	}
+}
+
+// resumeGap is how long without audio makes a stream hold Jitter again
+// before it plays: the camera stalled or was muted, not a late packet.
+const resumeGap = 200 * time.Millisecond
+
+// Write queues decoded audio to play.
+func (s *Stream) Write(pcm []byte) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.muted {
+		return
+	}
+	if now.Sub(s.lastWrite) > resumeGap {
+		s.primed = false
+	}
+	s.lastWrite = now
+	s.queue = append(s.queue, pcm...)
+	if limit := bytesFor(s.Jitter+maxQueued) + len(pcm); len(s.queue) > limit {
+		n := len(s.queue) - bytesFor(s.Jitter) - len(pcm)
+		n -= n % (Channels * 2)
+		s.queue = s.queue[n:]
+		s.dropped += int64(n)
+	}
+	if !s.primed && len(s.queue) >= bytesFor(s.Jitter) {
+		s.primed = true
+	}
+}
+
+// Read implements io.Reader for oto, whose mixer reads ahead into a
+// buffer of deviceBuffer and plays silence when that runs dry: it takes
+// the queued audio at the volume, nothing while the stream holds its
+// jitter buffer.
+func (s *Stream) Read(p []byte) (int, error) {
+	p = p[:len(p)-len(p)%(Channels*2)]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.primed {
+		return 0, nil
+	}
+	n := copy(p, s.queue)
+	s.queue = s.queue[n:]
+	if len(s.queue) == 0 {
+		s.queue = s.queue[:0:0] // let the backing array go
+	}
+	if s.volume < 1 {
+		for i := 0; i+1 < n; i += 2 {
+			v := float64(int16(binary.LittleEndian.Uint16(p[i:]))) * s.volume
+			binary.LittleEndian.PutUint16(p[i:], uint16(int16(v)))
+		}
+	}
+	s.played += int64(n)
+	return n, nil
+}
+
+// SetVolume sets the volume, 0 to 1 (linear).
+func (s *Stream) SetVolume(v float64) {
+	s.mu.Lock()
+	s.volume, s.volSet = min(max(v, 0), 1), true
+	s.mu.Unlock()
+}
+
+// SetMuted mutes or unmutes the stream; muted, what was queued is let go.
+func (s *Stream) SetMuted(m bool) {
+	s.mu.Lock()
+	s.muted = m
+	if m {
+		s.queue, s.primed = nil, false
+	}
+	s.mu.Unlock()
+}
+
+// Queued is the audio waiting to play: the stream's share of the delay.
+func (s *Stream) Queued() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Duration(len(s.queue)/(Channels*2)) * time.Second / Rate
+}
+
+// Dropped is the audio dropped to keep the delay near Jitter.
+func (s *Stream) Dropped() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Duration(s.dropped/(Channels*2)) * time.Second / Rate
+}
+
+// Close stops the stream's sound.
+func (s *Stream) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.queue = nil
+	p := s.player
+	s.player = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.Pause()
+		_ = p.Close()
+	}
+}
