@@ -279,4 +279,24 @@ func TestRescanKeepsOtherRoots(t *testing.T) {
 			t.Fatalf("after rescanning %s the index lists %d segments, want %d: %+v", root, len(segs), want, segs)
 		}
 	}
+
+	// Each folder's view has its own camera "cam" only.
+	ix := openIndex(t, dbPath, a)
+	for root, start := range map[string]time.Time{a: t0, b: t0.Add(time.Hour)} {
+		f := ix.Folder(root)
+		segs, err := f.Segments(ctx, "cam", t0.Add(-time.Hour), t0.Add(2*time.Hour))
+		if err != nil || len(segs) != 1 || !segs[0].Start.Equal(start) {
+			t.Errorf("%s: segments %+v, %v; want the one at %v", root, segs, err, start)
+		}
+		spans, err := f.Spans(ctx, "cam", t0.Add(-time.Hour), t0.Add(2*time.Hour))
+		if err != nil || len(spans) != 1 || !spans[0].Start.Equal(start) || spans[0].Duration() != segs[0].Duration {
+			t.Errorf("%s: spans %+v, %v; want one of %v at %v", root, spans, err, segs[0].Duration, start)
+		}
+		if cams, err := f.Cameras(ctx); err != nil || len(cams) != 1 || cams[0] != "cam" {
+			t.Errorf("%s: cameras %q, %v", root, cams, err)
+		}
+	}
+	if cams, err := ix.Folder(t.TempDir()).Cameras(ctx); err != nil || len(cams) != 0 {
+		t.Errorf("an empty folder has cameras %q, %v", cams, err)
+	}
 }

@@ -159,8 +159,9 @@ func (l *libraryFlags) open(ctx context.Context) (*library.Index, error) {
 // source is where the recordings of camera are read: the MediaMTX
 // playback server of --playback or of the camera's profile (ix is then nil,
 // and the camera is the server's path), or else the index, opened and
-// brought in step with the files; the caller closes ix. camera becomes the
-// name as the profile spells it.
+// brought in step with the files, as seen from --dir (another folder's
+// camera of the same name is not this one); the caller closes ix. camera
+// becomes the name as the profile spells it.
 func (l *libraryFlags) source(ctx context.Context, env *Env, camera *string) (src library.Source, ix *library.Index, err error) {
 	remote, err := l.remote()
 	if err != nil {
@@ -178,7 +179,7 @@ func (l *libraryFlags) source(ctx context.Context, env *Env, camera *string) (sr
 	if ix, err = l.open(ctx); err != nil {
 		return nil, nil, err
 	}
-	return ix, ix, nil
+	return ix.Folder(ix.Root), ix, nil
 }
 
 // timeRange reads --from and --to; an empty one is open.
@@ -235,7 +236,7 @@ func runRecordings(ctx context.Context, env *Env, args []string) error {
 		defer ix.Close()
 		cams = []string{recorder.SafeName(*camera)}
 		if *camera == "" {
-			if cams, err = ix.Cameras(ctx); err != nil {
+			if cams, err = ix.Folder(ix.Root).Cameras(ctx); err != nil {
 				return err
 			}
 		}

@@ -98,3 +98,37 @@ func strconvF(f float64) string {
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 12, 64) }
+
+// TestRecordingsOfOneFolder: one index holds the rows of every recordings
+// folder, and a camera is known by its folder's name; listing and
+// exporting a --dir must not take another folder's camera of the same
+// name (it did: the export held the other folder's recording).
+func TestRecordingsOfOneFolder(t *testing.T) {
+	t.Parallel()
+	index := filepath.Join(t.TempDir(), "index.db")
+	mine, other := t.TempDir(), t.TempDir()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.Local)
+	rectest.Record(t, other, "Yard", t0, 6*time.Second, 6*time.Second, false)
+	rectest.Record(t, mine, "Yard", t0.Add(time.Hour), 6*time.Second, 6*time.Second, false)
+	// The other folder's recording goes into the index as record would
+	// have put it there.
+	runOK(t, "recordings", "--dir", other, "--index", index)
+
+	out, _ := runOK(t, "recordings", "--json", "--dir", mine, "--index", index)
+	var tl []struct {
+		Camera string
+		Spans  []struct{ Start, End time.Time }
+	}
+	if err := json.Unmarshal([]byte(out), &tl); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(tl) != 1 || len(tl[0].Spans) != 1 || tl[0].Spans[0].Start.Before(t0.Add(time.Hour)) {
+		t.Fatalf("recordings of %s: %s", mine, out)
+	}
+	clip := filepath.Join(t.TempDir(), "clip.mp4")
+	code, _, stderr := run("export", "--camera", "Yard", "--dir", mine, "--index", index,
+		"--from", "2026-03-14 09:00:01", "--to", "2026-03-14 09:00:05", "-o", clip)
+	if code != 1 || !strings.Contains(stderr, "nothing recorded") {
+		t.Errorf("export of the other folder's hour: exit %d: %s", code, stderr)
+	}
+}
