@@ -116,9 +116,11 @@ func (p *Playback) do(f func()) {
 	case <-p.ctx.Done():
 		return
 	}
+	// Once taken, f runs to its end even when Close comes meanwhile: wait
+	// for that (or for the goroutine's end), so that what f wrote is seen.
 	select {
 	case <-ran:
-	case <-p.ctx.Done():
+	case <-p.done:
 	}
 }
 
