@@ -87,6 +87,7 @@ func TestPlaysThroughSoundServer(t *testing.T) {
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(s.Close) // also when the test fails before the end
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		mu.Lock()
@@ -120,7 +121,7 @@ func TestPlaysThroughSoundServer(t *testing.T) {
 	for i := 1; i < len(heard); i++ {
 		gaps = append(gaps, heard[i]-heard[i-1])
 	}
-	if m := median(gaps); math.Abs(m-1) > 0.03 {
+	if m := median(gaps); math.Abs(m-1) > 0.06 {
 		t.Errorf("beeps heard a median %.3f s apart (%.3f), want 1 s", m, gaps)
 	}
 	// Each beep starts at clip time k+0.5 s: find when the unit holding it
@@ -143,8 +144,8 @@ func TestPlaysThroughSoundServer(t *testing.T) {
 	}
 	t.Logf("heard after being decoded (ms): %.0f, median %.0f", delays, median(delays))
 	for i, d := range delays {
-		if d < 0 || d > 1000 {
-			t.Errorf("beep %d heard %.0f ms after it was decoded, want within 1 s", i, d)
+		if d < 0 || d > 2000 { // a time-out, not a goal: the delay is the bench's
+			t.Errorf("beep %d heard %.0f ms after it was decoded, want within 2 s", i, d)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package speaker
 
 import (
 	"encoding/binary"
+	"io"
 	"sync"
 	"time"
 
@@ -80,15 +81,22 @@ func (s *Stream) Write(pcm []byte) {
 }
 
 // Read implements io.Reader for oto, whose mixer reads ahead into a
-// buffer of deviceBuffer and plays silence when that runs dry: it takes
-// the queued audio at the volume, nothing while the stream holds its
-// jitter buffer.
+// buffer of deviceBuffer: it takes the queued audio at the volume, and
+// silence while the stream holds its jitter buffer, is muted or ran dry.
+// It never returns 0 bytes without an error: oto's Play reads until its
+// buffer is full and would spin on an empty read, at 100 % of a core for a
+// camera without sound. After Close it returns io.EOF, which ends oto's
+// reading.
 func (s *Stream) Read(p []byte) (int, error) {
 	p = p[:len(p)-len(p)%(Channels*2)]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.primed {
-		return 0, nil
+	if s.closed {
+		return 0, io.EOF
+	}
+	if !s.primed || len(s.queue) == 0 {
+		clear(p)
+		return len(p), nil
 	}
 	n := copy(p, s.queue)
 	s.queue = s.queue[n:]
