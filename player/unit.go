@@ -117,7 +117,16 @@ type Unit struct {
 
 // PTSDuration is the unit's PTS as a duration.
 func (u *Unit) PTSDuration() time.Duration {
-	return time.Duration(u.PTS) * time.Second / time.Duration(u.Track.ClockRate)
+	return TicksDuration(u.PTS, u.Track.ClockRate)
+}
+
+// TicksDuration is ticks of a clock of rate per second as a duration. It
+// divides first: ticks * time.Second overflows an int64 after about 28
+// hours of a 90 kHz clock, which one connection of a camera that records
+// day and night reaches.
+func TicksDuration(ticks int64, rate int) time.Duration {
+	r := int64(rate)
+	return time.Duration(ticks/r)*time.Second + time.Duration(ticks%r)*time.Second/time.Duration(r)
 }
 
 // VideoTrack returns the first video track, or nil.

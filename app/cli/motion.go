@@ -120,7 +120,7 @@ type motionSink struct {
 const motionClockRate = 90000
 
 func (m *motionSink) luma(l decode.Luma) {
-	ticks := int64(l.PTS) * motionClockRate / int64(time.Second)
+	ticks := int64(l.PTS/time.Second)*motionClockRate + int64(l.PTS%time.Second)*motionClockRate/int64(time.Second) // no overflow after 28 h
 	at := m.clock.Wall(m.clock.Map(ticks, l.Wallclock))
 	m.det.Feed(l.Image.Pix, l.Image.Rect.Dx(), l.Image.Rect.Dy(), l.Image.Stride, at)
 }

@@ -228,7 +228,7 @@ func (a *Audio) OnUnit(u *player.Unit) {
 	a.decoded.Add(1)
 	a.Out(AudioChunk{
 		PCM:     append([]byte(nil), a.buf...),
-		PTS:     time.Duration(u.PTS) * time.Second / time.Duration(u.Track.ClockRate),
+		PTS:     player.TicksDuration(u.PTS, u.Track.ClockRate),
 		Arrival: u.Arrival,
 		NTP:     u.NTP,
 	})

@@ -310,7 +310,7 @@ func (d *Decoder) publish(u *player.Unit) {
 		Image:        img,
 		SourceWidth:  sw,
 		SourceHeight: sh,
-		PTS:          time.Duration(d.frame.Pts()) * time.Second / time.Duration(u.Track.ClockRate),
+		PTS:          player.TicksDuration(d.frame.Pts(), u.Track.ClockRate),
 		Ready:        now,
 	})
 }

@@ -46,12 +46,12 @@ func (d *Decoder) luma(u *player.Unit) {
 		return
 	}
 	pts := d.frame.Pts()
-	rate := int64(u.Track.ClockRate)
+	rate := u.Track.ClockRate
 	every := d.LumaInterval
 	if every <= 0 {
 		every = DefaultLumaInterval
 	}
-	if d.ls.given && pts >= d.ls.lastPTS && time.Duration(pts-d.ls.lastPTS)*time.Second/time.Duration(rate) < every {
+	if d.ls.given && pts >= d.ls.lastPTS && player.TicksDuration(pts-d.ls.lastPTS, rate) < every {
 		return
 	}
 	sw, sh := d.frame.Width(), d.frame.Height()
@@ -73,10 +73,10 @@ func (d *Decoder) luma(u *player.Unit) {
 	}
 	d.ls.given, d.ls.lastPTS = true, pts
 	// A frame decoded from a later unit (B-frames) was taken earlier.
-	lag := time.Duration(u.PTS-pts) * time.Second / time.Duration(rate)
+	lag := player.TicksDuration(u.PTS-pts, rate)
 	d.Luma(Luma{
 		Image:     d.ls.img,
-		PTS:       time.Duration(pts) * time.Second / time.Duration(rate),
+		PTS:       player.TicksDuration(pts, rate),
 		Wallclock: u.Arrival.Add(-max(lag, 0)),
 	})
 }
