@@ -114,7 +114,10 @@ func (l *libraryFlags) lookup(env *Env, camera string) (*library.MediaMTX, strin
 		return nil, camera, nil
 	}
 	if err != nil {
-		return nil, "", err
+		// The recordings are still in the index: a profile file that
+		// cannot be read only loses the lookup.
+		fmt.Fprintf(env.Stderr, "camdeck: %v; looking %s up in the index\n", err, strconv.QuoteToGraphic(camera))
+		return nil, camera, nil
 	}
 	base, user, pass, err := p.PlaybackServer()
 	if err != nil {
@@ -167,7 +170,7 @@ func (l *libraryFlags) source(ctx context.Context, env *Env, camera *string) (sr
 	if err != nil {
 		return nil, nil, err
 	}
-	if remote == nil && *camera != "" {
+	if remote == nil && *camera != "" && l.dir == "" { // --dir names the folder: no profile's server
 		if remote, *camera, err = l.lookup(env, *camera); err != nil {
 			return nil, nil, err
 		}

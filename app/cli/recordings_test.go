@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	camdeck "github.com/camdeck/camdeck/app"
 	"github.com/camdeck/camdeck/internal/fftest"
 	"github.com/camdeck/camdeck/internal/rectest"
 )
@@ -130,5 +131,25 @@ func TestRecordingsOfOneFolder(t *testing.T) {
 		"--from", "2026-03-14 09:00:01", "--to", "2026-03-14 09:00:05", "-o", clip)
 	if code != 1 || !strings.Contains(stderr, "nothing recorded") {
 		t.Errorf("export of the other folder's hour: exit %d: %s", code, stderr)
+	}
+
+	// --dir names the folder even when the camera's profile names a
+	// playback server (here one that is not there), and a profile file
+	// that cannot be read loses only the lookup.
+	profiles := filepath.Join(t.TempDir(), "profiles.json")
+	store := &camdeck.Store{Path: profiles}
+	if err := store.Save([]camdeck.Profile{{Name: "Yard", URL: "rtsp://127.0.0.1:1/yard",
+		PlaybackURL: "http://127.0.0.1:1", PlaybackPath: "yard"}}); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(t.TempDir(), "broken.json")
+	if err := os.WriteFile(broken, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, pf := range []string{profiles, broken} {
+		out, stderr := runOK(t, "recordings", "--json", "--camera", "Yard", "--dir", mine, "--index", index, "--profiles", pf)
+		if !strings.Contains(out, `"camera": "Yard"`) || !strings.Contains(out, `"start": "2026-03-14T10:00:00`) {
+			t.Errorf("recordings --dir with profiles %s: %s %s", filepath.Base(pf), out, stderr)
+		}
 	}
 }
