@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,6 +51,7 @@ type mediamtxRecordings struct {
 	wg     sync.WaitGroup
 
 	mu     sync.Mutex
+	closed bool                   // Close began: no fetch starts
 	pieces []decode.Segment       // the last listing
 	files  map[int64]*remoteFetch // by the piece's start
 	used   []int64                // the pieces fetched, least recently used first
@@ -134,6 +136,16 @@ func (r *mediamtxRecordings) fetch(s decode.Segment) *remoteFetch {
 	key := s.Start.UnixNano()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.closed {
+		f := &remoteFetch{done: make(chan struct{}), err: errors.New("gui: the recordings view is closed")}
+		close(f.done)
+		return f
+	}
+	if r.dir != "" {
+		// In use: another view's sweep leaves the folder alone.
+		now := time.Now()
+		os.Chtimes(r.dir, now, now)
+	}
 	r.used = slices.DeleteFunc(r.used, func(k int64) bool { return k == key })
 	r.used = append(r.used, key)
 	if f := r.files[key]; f != nil {
@@ -228,6 +240,9 @@ func (r *mediamtxRecordings) Where() string {
 
 // Close stops the fetches and removes the pieces fetched.
 func (r *mediamtxRecordings) Close() {
+	r.mu.Lock()
+	r.closed = true // before Wait: no fetch adds to the group after it
+	r.mu.Unlock()
 	r.cancel()
 	r.wg.Wait()
 	r.mu.Lock()

@@ -173,3 +173,26 @@ func TestRecordingsViewMediaMTX(t *testing.T) {
 		t.Errorf("the cache folder holds %v after the view closed, want only the other view's folder", ents)
 	}
 }
+
+// TestMediaMTXFetchAfterClose: a piece asked for while the view closes
+// (playback reads on as the window goes) is not fetched: it started a
+// download after Close had waited for the others, which made the view's
+// folder again after Close had removed it, left for an hour's sweep.
+func TestMediaMTXFetchAfterClose(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	p := camdeck.Profile{Name: "Yard", URL: "rtsp://127.0.0.1:1/yard", PlaybackURL: "http://127.0.0.1:1", PlaybackPath: "yard"}
+	r, err := newMediaMTXRecordings(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	s := decode.Segment{Start: time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC), Duration: time.Minute}
+	if path, err := r.Fetch(context.Background(), s); err == nil {
+		t.Fatalf("fetched %s after Close", path)
+	}
+	left, _ := filepath.Glob(filepath.Join(cache, "camdeck", "playback", "view-*"))
+	if len(left) != 0 {
+		t.Fatalf("folders left after Close: %q", left)
+	}
+}

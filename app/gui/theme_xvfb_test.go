@@ -93,7 +93,9 @@ func heapAlloc(t *testing.T, addr string) uint64 {
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
 			var n uint64
-			fmt.Sscan(v, &n)
+			if _, err := fmt.Sscan(v, &n); err != nil || n == 0 {
+				t.Fatalf("heap profile: HeapAlloc %q", v)
+			}
 			return n
 		}
 	}
