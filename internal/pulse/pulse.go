@@ -73,11 +73,12 @@ func Start(t *testing.T) *Server {
 	exited := make(chan struct{})
 	go func() { _ = s.cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		_ = syscall.Kill(s.cmd.Process.Pid, syscall.SIGTERM)
+		// Its process group (Setpgid): the server and what it started.
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(s.cmd.Process.Pid, syscall.SIGKILL)
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 			<-exited
 		}
 	})
