@@ -65,6 +65,7 @@ func Open() (*Device, error) {
 }
 
 func open() (*Device, error) {
+	quietALSA()
 	ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
 		SampleRate:   Rate,
 		ChannelCount: Channels,
