@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/bluenviron/gortsplib/v4"
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
@@ -107,6 +109,13 @@ func (r *rtspSource) play(ctx context.Context, up *uplink, tr Transport) (err er
 	certs := &certCheck{want: s.TLSFingerprint}
 	if u.Scheme == "rtsps" {
 		c.TLSConfig = certs.config(s.TLSVerify)
+		hb := &handshakeBound{ctx: ctx, timeout: s.Timeout}
+		c.DialContext = hb.dial
+		onResponse := c.OnResponse
+		c.OnResponse = func(res *base.Response) {
+			hb.answered()
+			onResponse(res)
+		}
 		defer func() {
 			// The handshake's error reaches us in gortsplib's words: say
 			// why in ours.
@@ -234,4 +243,42 @@ func setReadBuffer(pc net.PacketConn, n int) int {
 		return 0
 	}
 	return got
+}
+
+// handshakeBound bounds an rtsps:// connection's TLS handshake, which
+// gortsplib leaves unbounded: it sets deadlines on writes only and times
+// its wait for a reply, so a camera that accepts the connection and never
+// answers the handshake held the connection, and gortsplib's Close, for
+// ever. Each connection's reads get the timeout until the camera's first
+// reply (then gortsplib's own timing takes over), and a connection is
+// closed as soon as ctx ends, handshake or not.
+type handshakeBound struct {
+	ctx     context.Context
+	timeout time.Duration
+
+	mu   sync.Mutex
+	conn net.Conn // the newest connection, until it answered
+}
+
+func (h *handshakeBound) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	conn, err := (&net.Dialer{}).DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	context.AfterFunc(h.ctx, func() { conn.Close() })
+	conn.SetReadDeadline(time.Now().Add(h.timeout))
+	h.mu.Lock()
+	h.conn = conn
+	h.mu.Unlock()
+	return conn, nil
+}
+
+func (h *handshakeBound) answered() {
+	h.mu.Lock()
+	conn := h.conn
+	h.conn = nil
+	h.mu.Unlock()
+	if conn != nil {
+		conn.SetReadDeadline(time.Time{})
+	}
 }

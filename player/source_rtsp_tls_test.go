@@ -3,7 +3,10 @@ package player
 import (
 	"crypto/tls"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,5 +70,64 @@ func TestParseFingerprint(t *testing.T) {
 	}
 	if _, err := ParseFingerprint("abcd"); err == nil {
 		t.Error("a short fingerprint was accepted")
+	}
+}
+
+// TestSilentTLSServer: an rtsps:// camera that accepts the connection but
+// never answers the TLS handshake (a hung camera, or another service on
+// the port) fails each connection within the timeout, the session goes on
+// retrying, and Close ends it at once even mid-handshake. gortsplib bounds
+// only writes and its wait for a reply, and its Close waits for the
+// handshake: the first connection never ended, nor did Close.
+func TestSilentTLSServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go io.Copy(io.Discard, c) // read the ClientHello, never answer
+		}
+	}()
+	url := "rtsps://" + ln.Addr().String() + "/cam"
+	hang := &Session{URL: url, Timeout: 30 * time.Second}
+	watch(t, hang)
+	start := time.Now()
+	retrying := watch(t, &Session{URL: url, Timeout: time.Second, ReconnectMin: 50 * time.Millisecond})
+	once := watch(t, &Session{URL: url, Timeout: time.Second, Once: true})
+	// Cleanups run last first: this one, before the sessions' Close, lets
+	// the old code's sessions end when the test fails.
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+
+	st := retrying.waitState(t, 8*time.Second, func(c StateChange) bool { return c.State == StateReconnecting && c.Err != nil })
+	t.Logf("the first connection failed after %v: %v", time.Since(start), st.Err)
+	if err := once.givesUp(t); err == nil {
+		t.Fatal("a connect-once session to a silent server ended without an error")
+	}
+
+	closed := make(chan struct{})
+	begin := time.Now()
+	go func() { hang.Close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Logf("Close mid-handshake took %v", time.Since(begin))
+	case <-time.After(time.Second):
+		t.Fatal("Close of a session in a TLS handshake did not end within 1 s")
 	}
 }
