@@ -36,6 +36,7 @@ type bench struct {
 
 	// Figures one part measures and another reports (6).
 	liveRSS, live4RSS, ffLiveRSS, recRSS []float64 // bytes
+	liveCPU                              []float64 // % of a core per camera, figure 2 (for 10)
 	scaleRuns                            []scaleRun
 }
 
@@ -58,6 +59,7 @@ var parts = []part{
 	{"gui", []string{"7"}, (*bench).gui},
 	{"library", []string{"8"}, (*bench).library},
 	{"seek", []string{"9"}, (*bench).seek},
+	{"motion", []string{"10"}, (*bench).motion},
 	{"micro", nil, (*bench).micro},
 }
 

@@ -57,6 +57,7 @@ func (b *bench) live(ctx context.Context) error {
 	}
 	camCPU, ffCPU := get(cam, func(r liveRun) float64 { return 100 * r.cpu }), get(ff, func(r liveRun) float64 { return 100 * r.cpu })
 	fourCPU := get(four, func(r liveRun) float64 { return 100 * r.cpu / gridCameras })
+	b.liveCPU = camCPU
 	ratio, fourRatio := summarize(ratios(camCPU, ffCPU)), summarize(ratios(fourCPU, ffCPU))
 	lat := func(runs []liveRun, f func(liveResult) float64) summary {
 		return summarize(get(runs, func(r liveRun) float64 { return f(r.cam) }))

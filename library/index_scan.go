@@ -18,6 +18,7 @@ type ScanReport struct {
 	Updated int // known files that changed since they were read
 	Removed int // rows whose file is gone (deleted by hand)
 	Skipped int // files that are not readable recordings
+	Events  int // event files (SaveEvent) the index did not know
 }
 
 // Rescan brings the index in step with the files under Root: files it
@@ -54,6 +55,11 @@ func (ix *Index) RescanDir(ctx context.Context, root string) (ScanReport, error)
 		return rep, fmt.Errorf("library: %w", err)
 	}
 
+	events, err := ix.eventFiles(ctx)
+	if err != nil {
+		return rep, err
+	}
+
 	tx, err := ix.db.BeginTx(ctx, nil)
 	if err != nil {
 		return rep, fmt.Errorf("library: %w", err)
@@ -76,10 +82,22 @@ func (ix *Index) RescanDir(ctx context.Context, root string) (ScanReport, error)
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
+			p := filepath.Join(root, cam.Name(), f.Name())
+			if !f.IsDir() && isEventFile(f.Name()) && !events[p] {
+				e, err := readEventFile(p)
+				if err != nil {
+					log.Printf("library: rescan: %s: skipped: %v", cam.Name(), err)
+					continue
+				}
+				if err := addEvent(ctx, tx, e); err != nil {
+					return rep, err
+				}
+				rep.Events++
+				continue
+			}
 			if f.IsDir() || !strings.HasSuffix(strings.ToLower(f.Name()), ".mp4") {
 				continue
 			}
-			p := filepath.Join(root, cam.Name(), f.Name())
 			info, err := f.Info()
 			if err != nil {
 				continue // deleted while scanning

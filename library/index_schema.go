@@ -38,6 +38,10 @@ var migrations = []string{
 		thumbnail TEXT    NOT NULL  -- a JPEG's path, or empty
 	);
 	CREATE INDEX events_camera_start ON events (camera, start_ns);`,
+	// 2: an event's file next to the recordings, from which a rebuilt
+	// index gets it back (SaveEvent, Rescan).
+	`ALTER TABLE events ADD COLUMN file TEXT NOT NULL DEFAULT ''; -- the event's .json, or empty
+	CREATE UNIQUE INDEX events_file ON events (file) WHERE file != '';`,
 }
 
 // errNewerSchema is an index written by a newer camdeck.

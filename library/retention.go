@@ -78,6 +78,7 @@ func (ix *Index) Prune(ctx context.Context, pol Policy, dryRun bool) ([]Deletion
 		}
 	}
 	var out []Deletion
+	pruned := map[string]bool{} // cameras that lost recordings
 	remove := func(s Segment, reason string) error {
 		if !dryRun {
 			if err := os.Remove(s.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -87,6 +88,7 @@ func (ix *Index) Prune(ctx context.Context, pol Policy, dryRun bool) ([]Deletion
 				return fmt.Errorf("library: prune: %w", err)
 			}
 			log.Printf("library: deleted %s/%s (%d bytes): %s", s.Camera, filepath.Base(s.Path), s.Bytes, reason)
+			pruned[s.Camera] = true
 		}
 		out = append(out, Deletion{Segment: s, Reason: reason})
 		total -= s.Bytes
@@ -149,7 +151,7 @@ func (ix *Index) Prune(ctx context.Context, pol Policy, dryRun bool) ([]Deletion
 		}
 		keep = rest
 	}
-	return out, nil
+	return out, ix.pruneEvents(ctx, pruned)
 }
 
 // sameFS tells whether file p is on dir's file system; when either

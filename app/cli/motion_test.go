@@ -194,6 +194,25 @@ func TestRecordOnMotion(t *testing.T) {
 			t.Fatalf("thumbnail %s: %v, %v: want a JPEG %d wide", row.Thumbnail, err, img.Bounds(), fftest.SceneWidth/2)
 		}
 	}
+	// Each event is also a file next to the recordings: an index made
+	// again from the files has them.
+	fresh, err := library.Open(context.Background(), filepath.Join(dir, "fresh.db"), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := fresh.Rescan(context.Background()); err != nil || rep.Events != len(evs) {
+		t.Fatalf("a new index found %d event files (%v), want %d", rep.Events, err, len(evs))
+	}
+	again, err := fresh.Events(context.Background(), "cam", time.Time{}, time.Now().Add(time.Hour))
+	fresh.Close()
+	if err != nil || len(again) != len(rows) {
+		t.Fatalf("a new index has %d events (%v), want %d", len(again), err, len(rows))
+	}
+	for i := range again {
+		if !again[i].Start.Equal(rows[i].Start) || again[i].Thumbnail != rows[i].Thumbnail {
+			t.Errorf("event %d again: %+v, want %+v", i, again[i], rows[i])
+		}
+	}
 
 	// The frames of the clip by size, to find where a file's begin.
 	v := clipSizes(clip)

@@ -217,7 +217,7 @@ func runRecord(ctx context.Context, env *Env, args []string) error {
 				pending.Add(1)
 				go func() {
 					defer pending.Done()
-					lib.event(recorder.SafeName(name), e, <-ch)
+					lib.event(filepath.Join(*out, recorder.SafeName(name)), recorder.SafeName(name), e, <-ch)
 				}()
 			}
 			sess.AddSink(c.motion, 0)

@@ -145,14 +145,18 @@ func (l *recordLibrary) update(f func(context.Context, string, time.Time) error,
 	}
 }
 
-// event adds a motion event to the index, with its thumbnail's path.
-func (l *recordLibrary) event(camera string, e motion.Event, thumbnail string) {
+// event saves a motion event next to its camera's recordings in dir and
+// adds it to the index, with its thumbnail's path.
+func (l *recordLibrary) event(dir, camera string, e motion.Event, thumbnail string) {
 	if l.ix == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), indexTimeout)
 	defer cancel()
-	err := l.ix.AddEvent(ctx, library.Event{Camera: camera, Start: e.Start, End: e.End, Score: e.Score,
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // rows name files by absolute path
+	}
+	err := l.ix.SaveEvent(ctx, dir, library.Event{Camera: camera, Start: e.Start, End: e.End, Score: e.Score,
 		X: e.Box.X, Y: e.Box.Y, W: e.Box.W, H: e.Box.H, Thumbnail: thumbnail})
 	if err != nil {
 		l.warn("%s\n", oneLine(err))
