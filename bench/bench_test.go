@@ -45,8 +45,9 @@ func TestSortRows(t *testing.T) {
 // TestOnly selects parts by name and by figure number.
 func TestOnly(t *testing.T) {
 	for only, want := range map[string][]string{
-		"":          {"decode", "live", "first", "record", "ffplay", "gui", "library", "seek", "micro"},
+		"":          {"decode", "live", "first", "record", "ffplay", "gui", "library", "seek", "motion", "micro"},
 		"1,9":       {"decode", "seek"},
+		"10":        {"motion"},
 		"3d":        {"ffplay"},
 		"3,library": {"live", "ffplay", "library"},
 		"6":         {"live", "record"},
