@@ -35,11 +35,21 @@ type preUnit struct {
 	size     int
 }
 
+// preAudio is an audio unit held in the pre-record buffer, with its time
+// on the video's recording timeline.
+type preAudio struct {
+	u    *player.Unit
+	at   int64
+	size int
+}
+
 // prebuffer is the pre-record ring: the video of the last keep ticks, from
-// a keyframe at or before that, at most max bytes. It drops whole GOPs
-// from the front and counts the units it drops for the cap.
+// a keyframe at or before that, and the audio from that keyframe's time
+// on, at most max bytes. It drops whole GOPs from the front and counts the
+// units it drops for the cap.
 type prebuffer struct {
 	units   []preUnit
+	audio   []preAudio
 	bytes   int
 	keep    int64 // ticks
 	max     int
@@ -86,6 +96,17 @@ func (b *prebuffer) push(p preUnit) {
 	}
 }
 
+// pushAudio adds an audio unit at time at (video ticks); audio from
+// before the oldest video kept has nothing to play with.
+func (b *prebuffer) pushAudio(u *player.Unit, at int64) {
+	if len(b.units) == 0 || at < b.units[0].pts {
+		return
+	}
+	p := preAudio{u: u, at: at, size: unitSize(u)}
+	b.audio = append(b.audio, p)
+	b.bytes += p.size
+}
+
 // drop removes the first n units.
 func (b *prebuffer) drop(n int, counted bool) {
 	if n <= 0 {
@@ -99,11 +120,25 @@ func (b *prebuffer) drop(n int, counted bool) {
 	}
 	clear(b.units[:n])
 	b.units = append(b.units[:0], b.units[n:]...)
+	// The audio from before the oldest video left goes with it.
+	a := len(b.audio)
+	if len(b.units) > 0 {
+		a = 0
+		for a < len(b.audio) && b.audio[a].at < b.units[0].pts {
+			a++
+		}
+	}
+	for _, q := range b.audio[:a] {
+		b.bytes -= q.size
+	}
+	clear(b.audio[:a])
+	b.audio = append(b.audio[:0], b.audio[a:]...)
 }
 
-// take empties the buffer and returns its units from the newest keyframe
-// at or before from (or from the oldest kept, when none is that old).
-func (b *prebuffer) take(from time.Time) []preUnit {
+// take empties the buffer and returns its video units from the newest
+// keyframe at or before from (or from the oldest kept, when none is that
+// old), and the audio from that keyframe's time on.
+func (b *prebuffer) take(from time.Time) ([]preUnit, []preAudio) {
 	cut := 0
 	for i, q := range b.units {
 		if q.wall.After(from) {
@@ -114,12 +149,20 @@ func (b *prebuffer) take(from time.Time) []preUnit {
 		}
 	}
 	out := append([]preUnit(nil), b.units[cut:]...)
+	var audio []preAudio
+	for _, a := range b.audio {
+		if len(out) > 0 && a.at >= out[0].pts {
+			audio = append(audio, a)
+		}
+	}
 	b.reset()
-	return out
+	return out, audio
 }
 
 func (b *prebuffer) reset() {
 	clear(b.units)
 	b.units = b.units[:0]
+	clear(b.audio)
+	b.audio = b.audio[:0]
 	b.bytes = 0
 }

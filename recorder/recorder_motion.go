@@ -6,6 +6,18 @@ import (
 	"github.com/camdeck/camdeck/player"
 )
 
+// gateAudio holds an audio unit in the pre-record buffer while no event
+// is being recorded; it returns true when it did.
+func (r *Recorder) gateAudio(u *player.Unit) bool {
+	if r.gate {
+		return false
+	}
+	st := r.st
+	r.buf.pushAudio(u, st.clock.Offset(u.PTS*st.clock.Rate/int64(u.Track.ClockRate)))
+	r.update(func(s *Status) { s.PreBytes = r.buf.bytes })
+	return true
+}
+
 // gateVideo holds a video unit in the pre-record buffer while no event
 // is being recorded, and ends the file Post after a Release. It returns
 // true when the unit was held, not recorded. The file ends at the first
@@ -61,11 +73,23 @@ func (r *Recorder) Trigger(start time.Time) {
 	if r.st == nil || r.st.dts == nil {
 		return // the first units are still held back; they are recorded when they go
 	}
-	for _, p := range r.buf.take(start.Add(-orDefault(r.Pre, DefaultPre))) {
+	video, audio := r.buf.take(start.Add(-orDefault(r.Pre, DefaultPre)))
+	for _, p := range video {
+		// Audio by its time, between the frames: a part holds both.
+		for len(audio) > 0 && audio[0].at <= p.dts && r.seg != nil {
+			r.audioUnit(audio[0].u)
+			audio = audio[1:]
+		}
 		if r.stopped || r.st == nil || !r.gate {
 			break
 		}
 		r.writeVideo(p.u, p.pts, p.dts, p.changed)
+	}
+	for _, a := range audio {
+		if r.stopped || r.st == nil || !r.gate {
+			break
+		}
+		r.audioUnit(a.u)
 	}
 	r.update(func(s *Status) { s.PreBytes = r.buf.bytes })
 	r.schedule(r.clock())

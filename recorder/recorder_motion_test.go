@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"github.com/camdeck/camdeck/player"
 )
 
 // TestOnMotion drives 40 s of the clip (25 fps, a keyframe every 2 s)
@@ -92,5 +94,65 @@ func TestPreBytesCap(t *testing.T) {
 	// 6 s would be asked for; the cap keeps at most two GOPs, from 10 s or later.
 	if start := s.opens[0].Sub(s.t0); start < 10*time.Second || start > 12*time.Second {
 		t.Fatalf("file starts at %v, want 10-12 s", start)
+	}
+}
+
+// TestOnMotionKeepsAudio: the pre-record buffer keeps the audio with the
+// video, so a file recorded on motion has sound from its first frame, not
+// from the moment the event was confirmed. 28 s of the clip with G.711
+// audio (20 ms a unit), an event at 12-15.5 s confirmed at 14 s: the file
+// spans 6-26 s, and its audio the same 20 s, from the first frame on.
+// Before, the audio began at 14 s.
+func TestOnMotionKeepsAudio(t *testing.T) {
+	rec := &Recorder{OnMotion: true, manual: true}
+	s := newSynth(t, rec)
+	at := &player.Track{Codec: player.CodecG711A, ClockRate: 8000, SampleRate: 8000, Channels: 1}
+	rec.OnStream([]*player.Track{s.track, at})
+	sec := func(x float64) time.Time { return s.t0.Add(time.Duration(x * float64(time.Second))) }
+	k := 0
+	feed := func(to float64) {
+		for s.n < int(to*25) {
+			s.feed(1)
+			for ; k*160*25 <= s.n*8000; k++ { // the audio up to the frame's time
+				rec.OnUnit(&player.Unit{Track: at, Data: [][]byte{bytes.Repeat([]byte{0xd5}, 160)}, PTS: int64(k) * 160,
+					Arrival: s.t0.Add(time.Duration(k) * 20 * time.Millisecond)})
+			}
+		}
+	}
+	feed(14)
+	rec.Trigger(sec(12))
+	feed(16)
+	rec.Release(sec(15.5))
+	feed(28)
+	rec.Close()
+
+	files := s.files()
+	if len(files) != 1 {
+		t.Fatalf("files %v, want 1", files)
+	}
+	_, parts := readParts(t, files[0])
+	var video, audio, audioStart int64 = 0, 0, -1
+	for _, p := range parts {
+		for _, tr := range p.Tracks {
+			for _, sm := range tr.Samples {
+				if tr.ID == 1 {
+					video += int64(sm.Duration)
+				} else {
+					if audioStart < 0 {
+						audioStart = int64(tr.BaseTime)
+					}
+					audio += int64(sm.Duration)
+				}
+			}
+		}
+	}
+	v, a := time.Duration(video)*time.Second/90000, time.Duration(audio)*time.Second/8000
+	first := time.Duration(audioStart) * time.Second / 8000
+	t.Logf("video %v, audio %v from %v", v, a, first)
+	if v < 19*time.Second || v > 21*time.Second {
+		t.Fatalf("video %v, want 20 s (6-26 s)", v)
+	}
+	if d := a - v; d < -100*time.Millisecond || d > 100*time.Millisecond || first > 40*time.Millisecond {
+		t.Errorf("audio %v from %v into the file, video %v: want the same span from the first frame", a, first, v)
 	}
 }

@@ -280,6 +280,9 @@ func (r *Recorder) halfFrame(st *stream) time.Duration {
 }
 
 func (r *Recorder) audioUnit(u *player.Unit) {
+	if r.OnMotion && r.gateAudio(u) {
+		return
+	}
 	seg, st := r.seg, r.st
 	if seg == nil || seg.audio == nil {
 		return
