@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"math"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -70,8 +71,8 @@ func (v *recordingsView) newEventsPane() *eventsPane {
 			case *widget.Label:
 				x.SetText(eventText(e))
 			case *canvas.Image:
-				if x.File != e.Thumbnail {
-					x.File = e.Thumbnail // empty: no picture
+				if f := thumbnailFile(e.Thumbnail); x.File != f {
+					x.File = f // empty: no picture
 					x.Refresh()
 				}
 			}
@@ -99,6 +100,19 @@ func (p *eventsPane) pick(v *recordingsView, i int) {
 	}
 	p.list.Select(i)
 	p.list.ScrollTo(i)
+}
+
+// thumbnailFile is an event's thumbnail if it is still there, or "":
+// retention or a hand may have removed it, and a picture that fails to
+// load logs an error each time its row is drawn.
+func thumbnailFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return path
 }
 
 // eventText is a row's line: start, duration and peak score.

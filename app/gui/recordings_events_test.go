@@ -21,8 +21,8 @@ import (
 
 // addTestEvents records 30 s of the demo clip for camera Demo under root
 // from t1 and stores three motion events of it in the index, one with a
-// thumbnail; it returns them in the order they were added (oldest last
-// but one).
+// thumbnail, one with a thumbnail that is not there; it returns them in
+// the order they were added.
 func addTestEvents(t *testing.T, ix *library.Index, root string, t1 time.Time) []library.Event {
 	t.Helper()
 	rectest.Record(t, root, "Demo", t1, 30*time.Second, 10*time.Second, false)
@@ -33,7 +33,9 @@ func addTestEvents(t *testing.T, ix *library.Index, root string, t1 time.Time) [
 	evs := []library.Event{
 		{Camera: "Demo", Start: t1.Add(3 * time.Second), End: t1.Add(4 * time.Second), Score: 0.02},
 		{Camera: "Demo", Start: t1.Add(20 * time.Second), End: t1.Add(26 * time.Second), Score: 0.31, Thumbnail: thumb},
-		{Camera: "Demo", Start: t1.Add(12 * time.Second), End: t1.Add(13 * time.Second), Score: 0.05},
+		// Its thumbnail is gone: the row shows none.
+		{Camera: "Demo", Start: t1.Add(12 * time.Second), End: t1.Add(13 * time.Second), Score: 0.05,
+			Thumbnail: filepath.Join(root, "Demo", "Demo_motion_gone.jpg")},
 	}
 	for _, e := range evs {
 		if err := ix.AddEvent(context.Background(), e); err != nil {
@@ -87,7 +89,7 @@ func listRows(l *widget.List) (texts, pictures []string) {
 // TestRecordingsViewEvents: the Recordings view shows the day's motion
 // events from the index as marks on the timeline and as rows of the
 // events list, newest first, with the time, duration, peak score and
-// thumbnail of each; selecting a row seeks to eventLead before its start
+// thumbnail of each (none when its file is gone); selecting a row seeks to eventLead before its start
 // (to the recording's first frame when that is earlier), and a tap on a
 // mark selects its row and seeks there. A day without events hides the
 // list.
@@ -119,8 +121,12 @@ func TestRecordingsViewEvents(t *testing.T) {
 		t.Fatalf("the list shows %d rows %q, want %d", len(texts), texts, len(newest))
 	}
 	for i, e := range newest {
-		if texts[i] != eventText(e) || pictures[i] != e.Thumbnail {
-			t.Errorf("row %d: %q %q, want %q %q", i, texts[i], pictures[i], eventText(e), e.Thumbnail)
+		want := e.Thumbnail
+		if i == 1 {
+			want = "" // removed
+		}
+		if texts[i] != eventText(e) || pictures[i] != want {
+			t.Errorf("row %d: %q %q, want %q %q", i, texts[i], pictures[i], eventText(e), want)
 		}
 	}
 	if want := t1.Add(20*time.Second).Format("15:04:05") + "  6 s  31 %"; texts[0] != want {
