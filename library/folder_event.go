@@ -9,8 +9,9 @@ import (
 // Events lists the camera's events under the folder that overlap
 // [from, to), newest first. An event row names no folder: it is the
 // folder's when its thumbnail is a file of the folder's camera
-// (Root/<camera>/), or, without one, when it overlaps a segment of the
-// folder's camera (the video it happened in). An event of a camera of the
+// (Root/<camera>/), or, without one (or with a relative one: record --out
+// names a folder relative to where it ran), when it overlaps a segment of
+// the folder's camera (the video it happened in). An event of a camera of the
 // same name in another folder is left out.
 func (f Folder) Events(ctx context.Context, camera string, from, to time.Time) ([]Event, error) {
 	evs, err := f.ix.Events(ctx, camera, from, to)
@@ -25,12 +26,13 @@ func (f Folder) Events(ctx context.Context, camera string, from, to time.Time) (
 	}
 	out := evs[:0]
 	for _, e := range evs {
-		if e.Thumbnail != "" {
-			if a, err := filepath.Abs(e.Thumbnail); err == nil && underRoot(a, f.root) {
+		if filepath.IsAbs(e.Thumbnail) {
+			if underRoot(e.Thumbnail, f.root) {
 				out = append(out, e)
 			}
 			continue
 		}
+		// No thumbnail, or one relative to a command's folder unknown here.
 		for _, s := range segs {
 			open := s.Duration == 0 && !s.Start.After(e.Start)
 			if open || !s.Start.After(e.Start) && s.End().After(e.Start) || s.Start.After(e.Start) && s.Start.Before(e.End) {

@@ -8,9 +8,10 @@ import (
 )
 
 // TestFolderEvents: a folder lists the events of its own camera only,
-// newest first: by the thumbnail's folder, or without a thumbnail by the
-// segment the event happened in; the same camera's name in another folder,
-// and an event outside any of the folder's recordings, are left out.
+// newest first: by the thumbnail's folder, or without a thumbnail (or
+// with a relative one) by the segment the event happened in; the same
+// camera's name in another folder, and a folder without its recordings,
+// show none of them.
 func TestFolderEvents(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -32,9 +33,10 @@ func TestFolderEvents(t *testing.T) {
 	for _, e := range []Event{
 		{Camera: "front", Start: at(10), End: at(12), Thumbnail: filepath.Join(a, "front", "front_motion_1.jpg")},
 		{Camera: "front", Start: at(20), End: at(22), Thumbnail: filepath.Join(b, "front", "front_motion_2.jpg")},
-		{Camera: "front", Start: at(30), End: at(31)},   // in a's file
-		{Camera: "front", Start: at(600), End: at(601)}, // in b's file (and after a's start: a's file is open, too)
-		{Camera: "back", Start: at(40), End: at(41)},    // another camera
+		{Camera: "front", Start: at(30), End: at(31)},                                                                 // in a's file
+		{Camera: "front", Start: at(35), End: at(36), Thumbnail: filepath.Join("rec", "front", "front_motion_3.jpg")}, // relative: in a's file
+		{Camera: "front", Start: at(600), End: at(601)},                                                               // in b's file (and after a's start: a's file is open, too)
+		{Camera: "back", Start: at(40), End: at(41)},                                                                  // another camera
 	} {
 		if err := ix.AddEvent(ctx, e); err != nil {
 			t.Fatal(err)
@@ -44,7 +46,7 @@ func TestFolderEvents(t *testing.T) {
 		root string
 		want []int
 	}{
-		{a, []int{600, 30, 10}},
+		{a, []int{600, 35, 30, 10}},
 		{b, []int{600, 20}},
 	} {
 		evs, err := ix.Folder(c.root).Events(ctx, "front", at(0), at(1000))
