@@ -81,6 +81,7 @@ type recordingsView struct {
 	dayLbl  *widget.Label
 	timeLbl *widget.Label
 	tl      *timeline
+	events  *eventsPane
 	img     *canvas.Image
 	playBtn *widget.Button
 
@@ -106,6 +107,7 @@ func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile, do
 	v.timeLbl = widget.NewLabel("--")
 	v.timeLbl.TextStyle.Monospace = true
 	v.tl = newTimeline(v.day, v.seek)
+	v.events = v.newEventsPane()
 	v.img = canvas.NewImageFromImage(nil)
 	v.img.FillMode = canvas.ImageFillContain
 	v.playBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), v.togglePlay)
@@ -125,7 +127,7 @@ func newRecordingsView(app fyne.App, src RecordingsSource, p camdeck.Profile, do
 
 	bar := container.NewHBox(prev, v.dayLbl, next, widget.NewSeparator(), v.playBtn, step, speed,
 		widget.NewSeparator(), snap, zoomOut, zoomIn, widget.NewSeparator(), v.timeLbl)
-	v.win.SetContent(container.NewBorder(nil, container.NewVBox(v.tl, bar, v.exportBar()), nil, nil, v.img))
+	v.win.SetContent(container.NewBorder(nil, container.NewVBox(v.tl, bar, v.exportBar()), nil, v.events.box, v.img))
 	v.win.Resize(fyne.NewSize(780, 470)) // fits an 800x500 screen; it can be maximized
 	v.win.SetOnClosed(v.close)
 	v.wg.Add(1)
@@ -178,9 +180,11 @@ func (v *recordingsView) setDay(day time.Time) {
 	v.listed++
 	if _, remote := v.src.(fetcher); !remote {
 		segs, err := v.list(day)
+		v.showEvents(v.listEvents(day))
 		v.showDay(segs, err)
 		return
 	}
+	v.showEvents(nil)
 	v.tl.setSpans(nil)
 	v.timeLbl.SetText(askingServer)
 	n := v.listed

@@ -19,21 +19,33 @@ const (
 // timeSpan is a stretch of recording, or of an event, on the timeline.
 type timeSpan struct{ Start, End time.Time }
 
+// eventMarkWidth is the narrowest an event's mark is drawn, in pixels: at
+// a day's zoom a second is a hundredth of a pixel, and a mark must still
+// be seen and hit with the pointer.
+const eventMarkWidth = 5
+
+// eventMarkHeight is the share of the bar's height an event's mark
+// covers, from the top: the recorded span stays visible below it.
+const eventMarkHeight = 0.45
+
 // timeline shows a day's recorded spans (and gaps between them) over a
-// zoomable window of time; a tap or a drag seeks. Marks are drawn as thin
-// lines: the hook for motion events.
+// zoomable window of time, with the day's motion events as marks over
+// them; a tap or a drag seeks, a tap on a mark picks its event.
 type timeline struct {
 	widget.BaseWidget
 
 	from   time.Time     // the left edge
 	span   time.Duration // the width, between minTimelineSpan and maxTimelineSpan
 	spans  []timeSpan
-	marks  []time.Time
-	cursor time.Time // the frame shown
-	sel    timeSpan  // the range to export; zero: none
+	events []timeSpan // motion events, in any order
+	cursor time.Time  // the frame shown
+	sel    timeSpan   // the range to export; zero: none
 
 	// onSeek is called with the time under a tap or a drag.
 	onSeek func(time.Time)
+	// onEvent is called with the index in events of a mark tapped; a tap
+	// on a mark seeks only through it. Nil: marks are not picked.
+	onEvent func(int)
 }
 
 func newTimeline(day time.Time, onSeek func(time.Time)) *timeline {
@@ -69,6 +81,34 @@ func (t *timeline) zoom(f float64, c time.Time) {
 
 func (t *timeline) setSpans(s []timeSpan) { t.spans = s; t.Refresh() }
 
+// setEvents sets the motion events drawn as marks.
+func (t *timeline) setEvents(e []timeSpan) { t.events = e; t.Refresh() }
+
+// markAt is where event e's mark is drawn: from x0, w wide.
+func (t *timeline) markAt(e timeSpan) (x0, w float32) {
+	x0, x1 := t.xAt(e.Start), t.xAt(e.End)
+	if w = x1 - x0; w < eventMarkWidth {
+		x0, w = (x0+x1-eventMarkWidth)/2, eventMarkWidth
+	}
+	return x0, w
+}
+
+// eventAt is the index of the event whose mark is under x (the one whose
+// middle is nearest when marks overlap), or -1.
+func (t *timeline) eventAt(x float32) int {
+	best, dist := -1, float32(0)
+	for i, e := range t.events {
+		x0, w := t.markAt(e)
+		if x < x0 || x > x0+w {
+			continue
+		}
+		if d := max(x-(x0+w/2), x0+w/2-x); best < 0 || d < dist {
+			best, dist = i, d
+		}
+	}
+	return best
+}
+
 // setSelection marks the range to export (a zero span clears it).
 func (t *timeline) setSelection(s timeSpan) { t.sel = s; t.Refresh() }
 
@@ -80,8 +120,17 @@ func (t *timeline) setCursor(v time.Time) {
 	t.Refresh()
 }
 
-// Tapped seeks to the time under the pointer.
-func (t *timeline) Tapped(e *fyne.PointEvent) { t.seek(e.Position.X) }
+// Tapped picks the event whose mark is under the pointer, or else seeks
+// to the time under it.
+func (t *timeline) Tapped(e *fyne.PointEvent) {
+	if t.onEvent != nil {
+		if i := t.eventAt(e.Position.X); i >= 0 {
+			t.onEvent(i)
+			return
+		}
+	}
+	t.seek(e.Position.X)
+}
 
 // Dragged seeks as the pointer moves.
 func (t *timeline) Dragged(e *fyne.DragEvent) { t.seek(e.Position.X) }
@@ -126,6 +175,9 @@ type timelineRenderer struct {
 }
 
 var spanColor = color.NRGBA{R: 0x3c, G: 0xa0, B: 0x5a, A: 0xff}
+
+// markColor is a motion event's: amber, apart from the green of what
+// was recorded and the red of the cursor.
 var markColor = color.NRGBA{R: 0xf0, G: 0xb0, B: 0x20, A: 0xff}
 
 // selColor shades the range to export, over the spans.
@@ -172,13 +224,15 @@ func (r *timelineRenderer) Refresh() {
 		b.Move(fyne.NewPos(x0, 0))
 		r.bars = append(r.bars, b)
 	}
-	for _, m := range t.marks {
-		if x := t.xAt(m); x >= 0 && x <= s.Width {
-			b := canvas.NewRectangle(markColor)
-			b.Resize(fyne.NewSize(2, barH))
-			b.Move(fyne.NewPos(x, 0))
-			r.bars = append(r.bars, b)
+	for _, e := range t.events {
+		x0, w := t.markAt(e)
+		if x0+w < 0 || x0 > s.Width {
+			continue
 		}
+		b := canvas.NewRectangle(markColor)
+		b.Resize(fyne.NewSize(w, barH*eventMarkHeight))
+		b.Move(fyne.NewPos(x0, 0))
+		r.bars = append(r.bars, b)
 	}
 	r.ticks = r.ticks[:0]
 	step := tickStep(t.span)

@@ -120,6 +120,12 @@ func startWindow(t *testing.T, dir string, profiles ...camdeck.Profile) *realWin
 // startWindowEnv is startWindow with env added to camdeck's environment.
 func startWindowEnv(t *testing.T, dir string, env []string, profiles ...camdeck.Profile) *realWindow {
 	t.Helper()
+	return startWindowOn(t, 1280, 800, dir, env, profiles...)
+}
+
+// startWindowOn is startWindowEnv on a screen of width by height.
+func startWindowOn(t *testing.T, width, height int, dir string, env []string, profiles ...camdeck.Profile) *realWindow {
+	t.Helper()
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		t.Fatalf("xdotool is not installed (make deps installs it)")
 	}
@@ -130,7 +136,7 @@ func startWindowEnv(t *testing.T, dir string, env []string, profiles ...camdeck.
 	if err := store.Save(profiles); err != nil {
 		t.Fatal(err)
 	}
-	w := &realWindow{t: t, screen: xvfb.Start(t, 1280, 800), exited: make(chan struct{})}
+	w := &realWindow{t: t, screen: xvfb.Start(t, width, height), exited: make(chan struct{})}
 	app := reexec.Command(context.Background())
 	app.Env = append(app.Env, w.screen.Env(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "HOME="+dir)
 	app.Env = append(app.Env, env...)
