@@ -120,6 +120,16 @@ func (s *Stream) SetVolume(v float64) {
 	s.mu.Unlock()
 }
 
+// Volume is the volume, 0 to 1.
+func (s *Stream) Volume() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.volSet {
+		return 1
+	}
+	return s.volume
+}
+
 // SetMuted mutes or unmutes the stream; muted, what was queued is let go.
 func (s *Stream) SetMuted(m bool) {
 	s.mu.Lock()

@@ -1,7 +1,9 @@
 package speaker
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 )
@@ -35,5 +37,42 @@ func TestReadNeverEmpty(t *testing.T) {
 	s.Close()
 	if n, err := s.Read(buf); n != 0 || !errors.Is(err, io.EOF) {
 		t.Fatalf("a closed stream read %d bytes (%v); want io.EOF", n, err)
+	}
+}
+
+// TestVolume: the stream's samples are scaled by its volume as the
+// device reads them, the negative ones too; 0 is silence and 1 leaves
+// them as they came.
+func TestVolume(t *testing.T) {
+	for _, tc := range []struct {
+		volume float64
+		want   [4]int16
+	}{
+		{1, [4]int16{32767, -32768, 1000, -1000}},
+		{0.5, [4]int16{16383, -16384, 500, -500}},
+		{0.25, [4]int16{8191, -8192, 250, -250}},
+		{0, [4]int16{0, 0, 0, 0}},
+		{2, [4]int16{32767, -32768, 1000, -1000}}, // at most 1
+	} {
+		t.Run(fmt.Sprint(tc.volume), func(t *testing.T) {
+			s := &Stream{}
+			s.init()
+			s.SetVolume(tc.volume)
+			in := [4]int16{32767, -32768, 1000, -1000}
+			pcm := make([]byte, bytesFor(2*DefaultJitter))
+			for i := 0; i < len(pcm); i += 2 {
+				binary.LittleEndian.PutUint16(pcm[i:], uint16(in[i/2%4]))
+			}
+			s.Write(pcm)
+			buf := make([]byte, len(pcm))
+			if n, err := s.Read(buf); n != len(buf) || err != nil {
+				t.Fatalf("read %d bytes (%v), want %d", n, err, len(buf))
+			}
+			for i := 0; i < len(buf); i += 2 {
+				if got := int16(binary.LittleEndian.Uint16(buf[i:])); got != tc.want[i/2%4] {
+					t.Fatalf("sample %d is %d at volume %v, want %d", i/2, got, tc.volume, tc.want[i/2%4])
+				}
+			}
+		})
 	}
 }
