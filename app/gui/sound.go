@@ -114,7 +114,7 @@ func (ui *UI) updateSound() {
 			out := &speaker.Stream{}
 			out.SetVolume(float64(c.volume) / fullVolume)
 			ui.soundDev.Play(out)
-			l := &listening{sess: sess, out: out, audio: &decode.Audio{Out: func(ch decode.AudioChunk) { out.Write(ch.PCM) }}}
+			l := &listening{sess: sess, out: out, audio: &decode.Audio{Out: func(ch decode.AudioChunk) { out.WriteNTP(ch.PCM, ch.NTP) }}}
 			if err := sess.AddSink(l.audio, 0); err != nil {
 				out.Close()
 			} else {

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -225,4 +227,54 @@ func TestSoundVolumeKept(t *testing.T) {
 		t.Fatalf("a, chosen to be heard at 30 %%, after the restart: %v", a2.listening)
 	}
 	h2.ui.bg.Wait()
+}
+
+// TestSoundAVOffset: the stats overlay of the heard camera gives the
+// offset of the sound playing to the frame shown, from their sender's
+// wallclocks: the stream's last sample less what is queued, less the
+// frame's NTP. Without sender reports it says so, and sound that runs
+// ahead of the picture by more than the jitter buffer is held back.
+func TestSoundAVOffset(t *testing.T) {
+	dev := &fakeSound{}
+	h := newHarnessSound(t, []camdeck.Profile{profile("a")}, filepath.Join(t.TempDir(), "camdeck", camdeck.FileName), nil, dev)
+	h.q.until(t, "the sound device found", func() bool { return h.ui.soundDev != nil })
+	a := h.ui.cams[0]
+	h.ui.toggleFocus(a)
+	h.ui.toggleStats()
+	h.q.drain()
+	if a.listening == nil {
+		t.Fatal("the focused camera is not heard")
+	}
+	out, tl := a.listening.out, a.tile
+	overlay := func() string {
+		tl.update()
+		return tl.stats.Text
+	}
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sound playing") {
+		t.Fatalf("before any sound the overlay says:\n%s", s)
+	}
+	t0 := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
+	chunk := make([]byte, 48000*2*2/50) // 20 ms at 48 kHz stereo
+	for i := range 3 {
+		out.WriteNTP(chunk, t0.Add(time.Duration(i)*20*time.Millisecond)) // 60 ms queued: t0 plays
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(35*time.Millisecond), time.Now() // the picture 35 ms ahead
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V -35 ms") {
+		t.Fatalf("sound at t0, picture at t0+35ms; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); !playing {
+		t.Fatal("sound behind its picture was held")
+	}
+	tl.shownNTP = time.Time{}
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sender reports") {
+		t.Fatalf("a picture without NTP; the overlay says:\n%s", s)
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(-200*time.Millisecond), time.Now()  // sound 200 ms ahead
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sound playing") { // held first, then shown
+		t.Fatalf("sound 200 ms ahead; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); playing {
+		t.Fatal("sound 200 ms ahead of its picture was not held back")
+	}
+	h.ui.bg.Wait()
 }

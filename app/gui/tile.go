@@ -50,6 +50,7 @@ type tile struct {
 	srcH     int
 	hasFrame bool
 	lastShow time.Time         // when the last frame was shown
+	shownNTP time.Time         // the sender's wallclock of the frame shown; zero: none
 	dim      *canvas.Rectangle // over the last frame of a camera not live
 	recOn    bool              // the record button shows stop
 	frames   int               // presented, for tests
@@ -235,6 +236,7 @@ func (t *tile) present(slot *decode.FrameSlot) {
 	old.release()
 	t.frames++
 	t.lastShow = time.Now()
+	t.shownNTP = f.NTP
 	if !t.hasFrame {
 		t.hasFrame = true
 		t.update()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 )
 
 // TestReadNeverEmpty: oto's Player.Play reads until its buffer is full
@@ -74,5 +75,48 @@ func TestVolume(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlayingNTP: what plays now is the sender's wallclock of the last
+// sample written less what is still queued; nothing plays while the
+// stream holds its jitter buffer or a Delay, and a stream without sender
+// reports plays without a wallclock.
+func TestPlayingNTP(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
+	s := &Stream{}
+	s.init()
+	if _, playing := s.Playing(); playing {
+		t.Fatal("an empty stream plays")
+	}
+	chunk := bytesFor(20 * time.Millisecond)
+	s.WriteNTP(make([]byte, chunk), t0)
+	if _, playing := s.Playing(); playing {
+		t.Fatal("plays before its jitter buffer is full")
+	}
+	s.WriteNTP(make([]byte, chunk), t0.Add(20*time.Millisecond)) // 40 ms: primed
+	if at, playing := s.Playing(); !playing || !at.Equal(t0) {
+		t.Fatalf("primed: playing %v at %v, want %v", playing, at, t0)
+	}
+	s.Read(make([]byte, bytesFor(30*time.Millisecond)))
+	if at, _ := s.Playing(); !at.Equal(t0.Add(30 * time.Millisecond)) {
+		t.Fatalf("after 30 ms read: at %v, want t0+30ms", at.Sub(t0))
+	}
+	s.Delay(50 * time.Millisecond)
+	if _, playing := s.Playing(); playing {
+		t.Fatal("plays while it holds a delay")
+	}
+	if buf := make([]byte, 64); func() bool { s.Read(buf); return buf[0] != 0 || buf[63] != 0 }() {
+		t.Fatal("a held stream did not read silence")
+	}
+	for i := 2; i < 6; i++ { // 10 ms queued + 80 ms: past the 40 + 50 ms it holds
+		s.WriteNTP(make([]byte, chunk), t0.Add(time.Duration(i)*20*time.Millisecond))
+	}
+	if at, playing := s.Playing(); !playing || !at.Equal(t0.Add(30*time.Millisecond)) {
+		t.Fatalf("after the delay: playing %v at t0+%v, want t0+30ms", playing, at.Sub(t0))
+	}
+	s.Write(make([]byte, chunk)) // a unit without a wallclock
+	if at, playing := s.Playing(); !playing || !at.IsZero() {
+		t.Fatalf("without sender reports: playing %v at %v, want playing at zero", playing, at)
 	}
 }
