@@ -62,6 +62,7 @@ type listening struct {
 	sess  stream
 	audio *decode.Audio
 	out   *speaker.Stream
+	held  bool // its start was held back for the picture (syncSound)
 }
 
 // findSound opens the sound device in the background (it may wait on a

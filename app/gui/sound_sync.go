@@ -57,10 +57,13 @@ const stalePicture = 500 * time.Millisecond
 // to follow): the picture cannot be shown sooner. The frame shown has been on screen a while
 // (up to a frame's time), so the sound is ahead by that less. Sound behind
 // the picture is only reported (avText): dropping it would be a gap every
-// time.
+// time. It holds the sound once, at its start: sender reports are not
+// always right (GStreamer's RTSP server's put its tracks from -2.5 to
+// +1.6 s apart while it sent them in step), and a hold on a wrong figure
+// is a lasting delay.
 func (t *tile) syncSound() {
 	l := t.heard()
-	if l == nil {
+	if l == nil || l.held {
 		return
 	}
 	audio, playing := l.out.Playing()
@@ -68,5 +71,6 @@ func (t *tile) syncSound() {
 	on := time.Since(t.lastShow)
 	if ahead := d - on; playing && ok && on < stalePicture && ahead > speaker.DefaultJitter && ahead < speaker.MaxDelay {
 		l.out.Delay(ahead)
+		l.held = true
 	}
 }

@@ -276,5 +276,15 @@ func TestSoundAVOffset(t *testing.T) {
 	if _, playing := out.Playing(); playing {
 		t.Fatal("sound 200 ms ahead of its picture was not held back")
 	}
+	for i := 3; i < 20; i++ { // past the hold: playing again
+		out.WriteNTP(chunk, t0.Add(time.Duration(i)*20*time.Millisecond))
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(-500*time.Millisecond), time.Now()
+	if s := overlay(); !strings.Contains(s, "\nA/V +") {
+		t.Fatalf("sound ahead again after its hold; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); !playing {
+		t.Fatal("the sound was held a second time")
+	}
 	h.ui.bg.Wait()
 }
