@@ -25,11 +25,12 @@ type camera struct {
 	snap bool       // a snapshot is being taken
 
 	sound     soundChoice // whether it is heard (sound.go)
+	volume    int         // its sound's volume in %, 0 to 100
 	listening *listening  // its audio playing; nil when silent
 }
 
 func newCamera(ui *UI, p camdeck.Profile) *camera {
-	c := &camera{ui: ui, prof: p}
+	c := &camera{ui: ui, prof: p, volume: fullVolume}
 	c.main = newFeed(c, c.streamConfig(p.URL))
 	c.live = c.main
 	if p.SubURL != "" {

@@ -31,6 +31,9 @@ type windowLayout struct {
 	// Sound is each camera's choice to be heard ("on") or not ("off"),
 	// by profile id; a camera left out is heard while focused.
 	Sound map[string]string `json:"sound,omitempty"`
+	// Volume is each camera's volume in % (0 to 100), by profile id; a
+	// camera left out plays at 100.
+	Volume map[string]int `json:"volume,omitempty"`
 }
 
 // maxLayoutFile bounds what is read: the file is a few lines.

@@ -75,13 +75,23 @@ func (ui *UI) currentLayout() windowLayout {
 			}
 			l.Sound[c.prof.ID] = map[soundChoice]string{soundOn: "on", soundOff: "off"}[c.sound]
 		}
+		if c.volume != fullVolume && c.prof.ID != "" {
+			if l.Volume == nil {
+				l.Volume = map[string]int{}
+			}
+			l.Volume[c.prof.ID] = c.volume
+		}
 	}
 	return l
 }
 
-// restoreSound gives each camera the sound choice the layout kept.
+// restoreSound gives each camera the sound choice and the volume the
+// layout kept.
 func (ui *UI) restoreSound(l windowLayout) {
 	for _, c := range ui.cams {
+		if v, ok := l.Volume[c.prof.ID]; ok {
+			c.setVolume(v)
+		}
 		switch l.Sound[c.prof.ID] {
 		case "on":
 			c.sound = soundOn

@@ -31,12 +31,38 @@ const (
 	soundOff
 )
 
+// fullVolume is a camera's volume unless it is turned down, in %.
+const fullVolume = 100
+
+// volumeWidth is the width of the volume slider: about a pixel for each
+// of its steps of 1 %, room enough to set it by hand.
+const volumeWidth = 110
+
+// setVolume sets the camera's volume in % (0 to 100): its slider, the
+// sound playing, and the layout file that keeps it.
+func (c *camera) setVolume(v int) {
+	v = min(max(v, 0), fullVolume)
+	if t := c.tile; t != nil && int(t.volume.Value) != v {
+		t.volume.SetValue(float64(v)) // calls setVolume again, with v
+		return
+	}
+	if v == c.volume {
+		return
+	}
+	c.volume = v
+	if l := c.listening; l != nil {
+		l.out.SetVolume(float64(v) / fullVolume)
+	}
+	c.ui.saveLayout()
+}
+
 // listening is a camera's audio on its way to the speaker: a decoder on
 // the session of the feed shown, and the speaker's stream.
 type listening struct {
 	sess  stream
 	audio *decode.Audio
 	out   *speaker.Stream
+	held  bool // its start was held back for the picture (syncSound)
 }
 
 // findSound opens the sound device in the background (it may wait on a
@@ -87,8 +113,9 @@ func (ui *UI) updateSound() {
 		}
 		if sess != nil && c.listening == nil {
 			out := &speaker.Stream{}
+			out.SetVolume(float64(c.volume) / fullVolume)
 			ui.soundDev.Play(out)
-			l := &listening{sess: sess, out: out, audio: &decode.Audio{Out: func(ch decode.AudioChunk) { out.Write(ch.PCM) }}}
+			l := &listening{sess: sess, out: out, audio: &decode.Audio{Out: func(ch decode.AudioChunk) { out.WriteNTP(ch.PCM, ch.NTP) }}}
 			if err := sess.AddSink(l.audio, 0); err != nil {
 				out.Close()
 			} else {
@@ -121,6 +148,11 @@ func (t *tile) updateSound() {
 	}
 	if b.Icon != icon {
 		b.SetIcon(icon)
+	}
+	// The slider where there is room for it: the focused view.
+	if show := on && ui.soundDev != nil && ui.focused == t.cam; show != t.volBox.Visible() {
+		setVisible(t.volBox, show)
+		t.caption.Refresh()
 	}
 }
 

@@ -1,9 +1,13 @@
 package gui
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -150,4 +154,137 @@ func TestSoundKept(t *testing.T) {
 		t.Error("b, chosen to be heard, is silent after the restart")
 	}
 	h2.ui.bg.Wait()
+}
+
+// TestSoundVolumeKept: the focused view shows the heard camera's volume
+// slider (the grid does not); the slider sets the volume of the stream
+// playing and of the next one, and each camera's volume is in the layout
+// file and comes back after a restart.
+func TestSoundVolumeKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "camdeck", camdeck.FileName)
+	dev := &fakeSound{}
+	h := newHarnessSound(t, []camdeck.Profile{profile("a"), profile("b")}, path, nil, dev)
+	h.q.until(t, "the sound device found", func() bool { return h.ui.soundDev != nil })
+	h.ui.save() // the profiles, with the ids the layout names them by
+	a, b := h.ui.cams[0], h.ui.cams[1]
+	if a.tile.volBox.Visible() || b.tile.volBox.Visible() {
+		t.Fatal("a volume slider in the grid")
+	}
+	h.ui.toggleFocus(a)
+	h.q.drain()
+	if !a.tile.volBox.Visible() || a.listening == nil {
+		t.Fatalf("focused a: slider shown %v, heard %v; want both", a.tile.volBox.Visible(), a.listening != nil)
+	}
+	if v := a.listening.out.Volume(); v != 1 {
+		t.Fatalf("a plays at %v before any choice, want 1", v)
+	}
+	a.tile.volume.SetValue(30) // as a drag does
+	if v := a.listening.out.Volume(); v != 0.3 {
+		t.Errorf("a plays at %v after the slider went to 30, want 0.3", v)
+	}
+	h.ui.typedRune('m')
+	h.q.drain()
+	if a.tile.volBox.Visible() {
+		t.Error("the slider of a silenced camera is shown")
+	}
+	h.ui.typedRune('m')
+	h.q.drain()
+	if a.listening == nil || a.listening.out.Volume() != 0.3 {
+		t.Fatalf("heard again: want its stream at 0.3 (%v)", a.listening)
+	}
+	h.ui.back()
+	h.ui.toggleFocus(b)
+	b.tile.volume.SetValue(0)
+	h.ui.back()
+	h.q.drain()
+	h.ui.requestClose()
+	h.q.until(t, "the window to quit", h.ui.quit.Load)
+
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(path), LayoutFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l windowLayout
+	if err := json.Unmarshal(data, &l); err != nil || l.Volume[a.prof.ID] != 30 || l.Volume[b.prof.ID] != 0 || len(l.Volume) != 2 {
+		t.Fatalf("layout file %v: %s", err, data)
+	}
+
+	ps, err := h.store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev2 := &fakeSound{}
+	h2 := newHarnessSound(t, ps, path, nil, dev2)
+	h2.q.until(t, "the sound device found", func() bool { return h2.ui.soundDev != nil })
+	for i, want := range []int{30, 0} {
+		c := h2.ui.cams[i]
+		if c.volume != want || c.tile.volume.Value != float64(want) {
+			t.Errorf("%s: volume %d, slider %v after the restart; want %d", c.prof.Name, c.volume, c.tile.volume.Value, want)
+		}
+	}
+	a2 := h2.ui.cams[0]
+	if a2.listening == nil || a2.listening.out.Volume() != 0.3 {
+		t.Fatalf("a, chosen to be heard at 30 %%, after the restart: %v", a2.listening)
+	}
+	h2.ui.bg.Wait()
+}
+
+// TestSoundAVOffset: the stats overlay of the heard camera gives the
+// offset of the sound playing to the frame shown, from their sender's
+// wallclocks: the stream's last sample less what is queued, less the
+// frame's NTP. Without sender reports it says so, and sound that runs
+// ahead of the picture by more than the jitter buffer is held back.
+func TestSoundAVOffset(t *testing.T) {
+	dev := &fakeSound{}
+	h := newHarnessSound(t, []camdeck.Profile{profile("a")}, filepath.Join(t.TempDir(), "camdeck", camdeck.FileName), nil, dev)
+	h.q.until(t, "the sound device found", func() bool { return h.ui.soundDev != nil })
+	a := h.ui.cams[0]
+	h.ui.toggleFocus(a)
+	h.ui.toggleStats()
+	h.q.drain()
+	if a.listening == nil {
+		t.Fatal("the focused camera is not heard")
+	}
+	out, tl := a.listening.out, a.tile
+	overlay := func() string {
+		tl.update()
+		return tl.stats.Text
+	}
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sound playing") {
+		t.Fatalf("before any sound the overlay says:\n%s", s)
+	}
+	t0 := time.Date(2026, 12, 2, 16, 0, 0, 0, time.UTC)
+	chunk := make([]byte, 48000*2*2/50) // 20 ms at 48 kHz stereo
+	for i := range 3 {
+		out.WriteNTP(chunk, t0.Add(time.Duration(i)*20*time.Millisecond)) // 60 ms queued: t0 plays
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(35*time.Millisecond), time.Now() // the picture 35 ms ahead
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V -35 ms") {
+		t.Fatalf("sound at t0, picture at t0+35ms; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); !playing {
+		t.Fatal("sound behind its picture was held")
+	}
+	tl.shownNTP = time.Time{}
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sender reports") {
+		t.Fatalf("a picture without NTP; the overlay says:\n%s", s)
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(-200*time.Millisecond), time.Now()  // sound 200 ms ahead
+	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sound playing") { // held first, then shown
+		t.Fatalf("sound 200 ms ahead; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); playing {
+		t.Fatal("sound 200 ms ahead of its picture was not held back")
+	}
+	for i := 3; i < 20; i++ { // past the hold: playing again
+		out.WriteNTP(chunk, t0.Add(time.Duration(i)*20*time.Millisecond))
+	}
+	tl.shownNTP, tl.lastShow = t0.Add(-500*time.Millisecond), time.Now()
+	if s := overlay(); !strings.Contains(s, "\nA/V +") {
+		t.Fatalf("sound ahead again after its hold; the overlay says:\n%s", s)
+	}
+	if _, playing := out.Playing(); !playing {
+		t.Fatal("the sound was held a second time")
+	}
+	h.ui.bg.Wait()
 }

@@ -37,7 +37,9 @@ type tile struct {
 	border   *canvas.Rectangle
 	recBtn   *iconButton
 	snapBtn  *iconButton
-	soundBtn *iconButton // heard or silent (sound.go)
+	soundBtn *iconButton     // heard or silent (sound.go)
+	volume   *widget.Slider  // the camera's volume, in the focused view
+	volBox   *fyne.Container // the slider at its width; hidden in the grid
 	focusBtn *iconButton
 	retryBtn *widget.Button // failed or reconnecting: connect now
 
@@ -48,6 +50,7 @@ type tile struct {
 	srcH     int
 	hasFrame bool
 	lastShow time.Time         // when the last frame was shown
+	shownNTP time.Time         // the sender's wallclock of the frame shown; zero: none
 	dim      *canvas.Rectangle // over the last frame of a camera not live
 	recOn    bool              // the record button shows stop
 	frames   int               // presented, for tests
@@ -103,7 +106,13 @@ func newTile(c *camera) *tile {
 	dot := container.NewCenter(container.New(layout.NewGridWrapLayout(fyne.NewSize(12, 12)), t.recDot))
 	t.recBox = container.NewHBox(dot, container.NewCenter(t.recText))
 	t.recBox.Hide()
-	right := container.NewHBox(t.recBox, t.focusBtn, t.soundBtn, t.snapBtn, t.recBtn)
+	t.volume = widget.NewSlider(0, fullVolume)
+	t.volume.Step = 1
+	t.volume.SetValue(float64(c.volume))
+	t.volume.OnChanged = func(v float64) { c.setVolume(int(v)) }
+	t.volBox = container.New(layout.NewGridWrapLayout(fyne.NewSize(volumeWidth, t.volume.MinSize().Height)), t.volume)
+	t.volBox.Hide()
+	right := container.NewHBox(t.recBox, t.focusBtn, t.volBox, t.soundBtn, t.snapBtn, t.recBtn)
 	t.caption = container.New(captionLayout{name: t.name, state: t.state, right: right, spare: t.focusBtn}, t.name, t.state, right)
 	t.bar = container.NewStack(canvas.NewRectangle(overlayShade), t.caption)
 	t.statsBox = container.NewStack(canvas.NewRectangle(overlayShade), t.stats)
@@ -227,6 +236,7 @@ func (t *tile) present(slot *decode.FrameSlot) {
 	old.release()
 	t.frames++
 	t.lastShow = time.Now()
+	t.shownNTP = f.NTP
 	if !t.hasFrame {
 		t.hasFrame = true
 		t.update()

@@ -71,8 +71,13 @@ func (t *tile) update() {
 		t.focusBtn.tip = "Back to the grid (Escape)"
 	}
 
+	t.syncSound()
 	if c.ui.showStats {
-		setText(t.stats, statsText(f))
+		s := statsText(f)
+		if av := t.avText(); av != "" {
+			s += "\n" + av
+		}
+		setText(t.stats, s)
 	}
 	setVisible(t.statsBox, c.ui.showStats)
 

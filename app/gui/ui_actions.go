@@ -199,6 +199,7 @@ func (ui *UI) restart(i int, p camdeck.Profile) *camera {
 	old.stop()
 	c := newCamera(ui, p)
 	c.sound = old.sound
+	c.setVolume(old.volume)
 	ui.cams[i] = c
 	ui.grid.Objects[i] = c.tile
 	if ui.focused != nil {

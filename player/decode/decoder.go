@@ -311,8 +311,19 @@ func (d *Decoder) publish(u *player.Unit) {
 		SourceWidth:  sw,
 		SourceHeight: sh,
 		PTS:          player.TicksDuration(d.frame.Pts(), u.Track.ClockRate),
+		NTP:          frameNTP(u, d.frame.Pts()),
 		Ready:        now,
 	})
+}
+
+// frameNTP is the sender's wallclock of a picture of PTS pts that came
+// out of the decoder after unit u: with B-frames it may be an earlier
+// unit's, which is as far from u's wallclock as its PTS is from u's.
+func frameNTP(u *player.Unit, pts int64) time.Time {
+	if u.NTP.IsZero() {
+		return time.Time{}
+	}
+	return u.NTP.Add(player.TicksDuration(pts-u.PTS, u.Track.ClockRate))
 }
 
 func (d *Decoder) serveSnapshots() {

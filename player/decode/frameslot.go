@@ -12,6 +12,9 @@ type Frame struct {
 	// Source size (the stream's), which Image may be scaled down from.
 	SourceWidth, SourceHeight int
 	PTS                       time.Duration
+	// NTP is the sender's wallclock for PTS, from RTCP sender reports
+	// (player.Unit.NTP); zero without them.
+	NTP time.Time
 	// Ready is when the frame was put in the slot.
 	Ready time.Time
 }

@@ -36,7 +36,9 @@ type Stream struct {
 	muted     bool
 	played    int64 // bytes given to the device
 	lastWrite time.Time
-	dropped   int64 // bytes dropped to keep the delay
+	endNTP    time.Time     // the sender's wallclock just after the last sample written; zero: none
+	delay     time.Duration // held beyond Jitter, to wait for the video (Delay)
+	dropped   int64         // bytes dropped to keep the delay
 	closed    bool
 	player    *oto.Player
 }
@@ -56,8 +58,18 @@ func (s *Stream) init() {
 // before it plays: the camera stalled or was muted, not a late packet.
 const resumeGap = 200 * time.Millisecond
 
+// MaxDelay bounds what Delay holds in all: a camera whose audio is a
+// second ahead of its video has clocks not worth following (GStreamer's
+// RTSP server's sender reports put its audio and video seconds apart,
+// and moved them during a session, while it sent both in step).
+const MaxDelay = time.Second
+
 // Write queues decoded audio to play.
-func (s *Stream) Write(pcm []byte) {
+func (s *Stream) Write(pcm []byte) { s.WriteNTP(pcm, time.Time{}) }
+
+// WriteNTP queues decoded audio to play whose first sample the sender
+// stamped ntp (from RTCP sender reports; zero: unknown), for Playing.
+func (s *Stream) WriteNTP(pcm []byte, ntp time.Time) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -68,16 +80,55 @@ func (s *Stream) Write(pcm []byte) {
 		s.primed = false
 	}
 	s.lastWrite = now
+	s.endNTP = time.Time{}
+	if !ntp.IsZero() {
+		s.endNTP = ntp.Add(durationOf(len(pcm)))
+	}
+	hold := s.Jitter + s.delay
 	s.queue = append(s.queue, pcm...)
-	if limit := bytesFor(s.Jitter+maxQueued) + len(pcm); len(s.queue) > limit {
-		n := len(s.queue) - bytesFor(s.Jitter) - len(pcm)
+	if limit := bytesFor(hold+maxQueued) + len(pcm); len(s.queue) > limit {
+		n := len(s.queue) - bytesFor(hold) - len(pcm)
 		n -= n % (Channels * 2)
 		s.queue = s.queue[n:]
 		s.dropped += int64(n)
 	}
-	if !s.primed && len(s.queue) >= bytesFor(s.Jitter) {
+	if !s.primed && len(s.queue) >= bytesFor(hold) {
 		s.primed = true
 	}
+}
+
+// Delay holds the stream's sound d longer, once, by playing silence until
+// that much more is queued, and keeps it that much later: for audio that
+// runs ahead of its video. What it holds in all is at most MaxDelay.
+func (s *Stream) Delay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d <= 0 || s.delay >= MaxDelay {
+		return
+	}
+	s.delay = min(s.delay+d, MaxDelay)
+	s.primed = false
+}
+
+// Playing tells what the sound output is playing now: the sender's
+// wallclock of that sample (zero when the camera sends no sender
+// reports), and false when nothing plays (no audio yet, held, muted or
+// ran dry). It is the last sample written less what waits in the stream,
+// in oto's player and in the device's buffer (taken as full: oto fills it
+// as it empties).
+func (s *Stream) Playing() (time.Time, bool) {
+	s.mu.Lock()
+	end, queued, p := s.endNTP, len(s.queue), s.player
+	playing := s.primed && queued > 0 && !s.muted && !s.closed
+	s.mu.Unlock()
+	if !playing || end.IsZero() {
+		return time.Time{}, playing
+	}
+	out := durationOf(queued)
+	if p != nil { // not under s.mu: oto reads the stream holding its own lock
+		out += durationOf(p.BufferedSize()) + deviceBuffer
+	}
+	return end.Add(-out), true
 }
 
 // Read implements io.Reader for oto, whose mixer reads ahead into a
@@ -120,6 +171,16 @@ func (s *Stream) SetVolume(v float64) {
 	s.mu.Unlock()
 }
 
+// Volume is the volume, 0 to 1.
+func (s *Stream) Volume() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.volSet {
+		return 1
+	}
+	return s.volume
+}
+
 // SetMuted mutes or unmutes the stream; muted, what was queued is let go.
 func (s *Stream) SetMuted(m bool) {
 	s.mu.Lock()
@@ -134,7 +195,12 @@ func (s *Stream) SetMuted(m bool) {
 func (s *Stream) Queued() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return time.Duration(len(s.queue)/(Channels*2)) * time.Second / Rate
+	return durationOf(len(s.queue))
+}
+
+// durationOf is how long n bytes of output audio play.
+func durationOf(n int) time.Duration {
+	return time.Duration(n/(Channels*2)) * time.Second / Rate
 }
 
 // Dropped is the audio dropped to keep the delay near Jitter.
