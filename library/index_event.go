@@ -37,15 +37,28 @@ const eventSuffix = ".event.json"
 // then adds it to the index. The files are the truth: an index rebuilt
 // from the files gets the event back from it (Rescan), and retention
 // deletes it with the recordings it belongs to (Prune).
+// Paths are kept absolute, as segments' are: retention and the window
+// find them from any folder. When the file cannot be written, the event
+// still goes into the index, without a file.
 func (ix *Index) SaveEvent(ctx context.Context, dir string, e Event) error {
-	e.File = filepath.Join(dir, e.Camera+"_event_"+e.Start.Format("2006-01-02_15-04-05.000")+eventSuffix)
-	err := atomicfile.Write(e.File, 0o644, 0o755, func(w io.Writer) error {
+	if e.Thumbnail != "" {
+		if abs, err := filepath.Abs(e.Thumbnail); err == nil {
+			e.Thumbnail = abs
+		}
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	// UTC: local times repeat an hour when the clocks go back.
+	e.File = filepath.Join(dir, e.Camera+"_event_"+e.Start.UTC().Format("2006-01-02_15-04-05.000Z")+eventSuffix)
+	werr := atomicfile.Write(e.File, 0o644, 0o755, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(e)
 	})
-	if err != nil {
-		return fmt.Errorf("library: saving an event of %s: %w", e.Camera, err)
+	if werr != nil {
+		werr = fmt.Errorf("library: saving an event of %s: %w", e.Camera, werr)
+		e.File = ""
 	}
-	return ix.AddEvent(ctx, e)
+	return errors.Join(werr, ix.AddEvent(ctx, e))
 }
 
 // readEventFile reads a file SaveEvent wrote.

@@ -132,3 +132,52 @@ func TestPruneDeletesEventsWithRecordings(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveEventRelativePaths: an event saved with a relative thumbnail
+// and folder (`record --out rec`) is kept with absolute paths, so
+// retention run from another folder deletes its thumbnail. Before, the
+// relative path was kept and the JPEG stayed.
+func TestSaveEventRelativePaths(t *testing.T) {
+	ctx := context.Background()
+	ix, all := retentionFixture(t)
+	camDir := filepath.Dir(all[0].Path)
+	t.Chdir(filepath.Dir(camDir))
+	thumb := filepath.Join("a", "a_motion.jpg")
+	if err := os.WriteFile(thumb, []byte("\xff\xd8"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := Event{Camera: "a", Start: all[0].Start.Add(time.Second), End: all[0].Start.Add(1500 * time.Millisecond), Thumbnail: thumb}
+	if err := ix.SaveEvent(ctx, "a", e); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := ix.Events(ctx, "a", e.Start, e.End)
+	if err != nil || len(evs) != 1 || !filepath.IsAbs(evs[0].Thumbnail) || !filepath.IsAbs(evs[0].File) {
+		t.Fatalf("%+v %v: want one event with absolute paths", evs, err)
+	}
+	t.Chdir(t.TempDir())
+	pol := Policy{KeepDays: map[string]int{"a": 2}, Now: func() time.Time { return t0.Add(74 * time.Hour) }}
+	if _, err := ix.Prune(ctx, pol, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(camDir, "a_motion.jpg")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the thumbnail outlived its recordings: %v", err)
+	}
+}
+
+// TestSaveEventUnwritable: an event whose file cannot be written still
+// reaches the index, and the error says so. Before, it was lost.
+func TestSaveEventUnwritable(t *testing.T) {
+	ctx := context.Background()
+	ix, all := retentionFixture(t)
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := Event{Camera: "a", Start: all[0].Start, End: all[0].Start.Add(time.Second)}
+	if err := ix.SaveEvent(ctx, filepath.Join(notDir, "a"), e); err == nil {
+		t.Fatal("no error for a folder that cannot be made")
+	}
+	if evs, err := ix.Events(ctx, "a", e.Start, e.End); err != nil || len(evs) != 1 || evs[0].File != "" {
+		t.Fatalf("%+v %v: want the event in the index, without a file", evs, err)
+	}
+}

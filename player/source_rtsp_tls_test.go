@@ -127,7 +127,7 @@ func TestSilentTLSServer(t *testing.T) {
 	select {
 	case <-closed:
 		t.Logf("Close mid-handshake took %v", time.Since(begin))
-	case <-time.After(time.Second):
-		t.Fatal("Close of a session in a TLS handshake did not end within 1 s")
+	case <-time.After(5 * time.Second): // 170 µs measured; the old code, never
+		t.Fatal("Close of a session in a TLS handshake did not end within 5 s")
 	}
 }

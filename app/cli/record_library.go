@@ -153,9 +153,6 @@ func (l *recordLibrary) event(dir, camera string, e motion.Event, thumbnail stri
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), indexTimeout)
 	defer cancel()
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs // rows name files by absolute path
-	}
 	err := l.ix.SaveEvent(ctx, dir, library.Event{Camera: camera, Start: e.Start, End: e.End, Score: e.Score,
 		X: e.Box.X, Y: e.Box.Y, W: e.Box.W, H: e.Box.H, Thumbnail: thumbnail})
 	if err != nil {

@@ -98,6 +98,9 @@ func TestRecordingsWindowEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if now := time.Now(); now.Sub(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())) < time.Minute {
+				t.Skip("the events would fall on yesterday, and the view opens on today")
+			}
 			addTestEvents(t, ix, filepath.Join(dir, "rec"), time.Now().Add(-31*time.Second))
 			ix.Close()
 			p := camdeck.DemoProfile()

@@ -269,14 +269,16 @@ func TestSoundAVOffset(t *testing.T) {
 	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sender reports") {
 		t.Fatalf("a picture without NTP; the overlay says:\n%s", s)
 	}
-	tl.shownNTP, tl.lastShow = t0.Add(-200*time.Millisecond), time.Now()  // sound 200 ms ahead
+	// Sound 600 ms ahead: held unless the test itself took 500 ms (a
+	// stale picture) between here and the overlay.
+	tl.shownNTP, tl.lastShow = t0.Add(-600*time.Millisecond), time.Now()
 	if s := overlay(); !strings.HasSuffix(s, "\nA/V: no sound playing") { // held first, then shown
-		t.Fatalf("sound 200 ms ahead; the overlay says:\n%s", s)
+		t.Fatalf("sound 600 ms ahead; the overlay says:\n%s", s)
 	}
 	if _, playing := out.Playing(); playing {
-		t.Fatal("sound 200 ms ahead of its picture was not held back")
+		t.Fatal("sound 600 ms ahead of its picture was not held back")
 	}
-	for i := 3; i < 20; i++ { // past the hold: playing again
+	for i := 3; i < 40; i++ { // past the hold (600 ms more queued): playing again
 		out.WriteNTP(chunk, t0.Add(time.Duration(i)*20*time.Millisecond))
 	}
 	tl.shownNTP, tl.lastShow = t0.Add(-500*time.Millisecond), time.Now()

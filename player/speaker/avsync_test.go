@@ -1,6 +1,7 @@
 package speaker
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,9 @@ func TestBeepToFrame(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(exe, "-test.run", "^TestBeepToFrame$", "-test.v")
+		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, exe, "-test.run", "^TestBeepToFrame$", "-test.v", "-test.timeout", "3m")
 		cmd.Env = append(os.Environ(), "CAMDECK_BEEP_CHILD=1")
 		out, err := cmd.CombinedOutput()
 		t.Logf("child:\n%s", out)
