@@ -135,20 +135,18 @@ func (ix *Index) pruneEvents(ctx context.Context, cams map[string]bool) error {
 		if err != nil {
 			return fmt.Errorf("library: prune events: %w", err)
 		}
-		rows, err := ix.db.QueryContext(ctx, "SELECT id, thumbnail, file FROM events WHERE camera = ? AND end_ns < ?", cam, oldest)
+		const gone = "FROM events WHERE camera = ? AND end_ns < ?"
+		rows, err := ix.db.QueryContext(ctx, "SELECT thumbnail, file "+gone, cam, oldest)
 		if err != nil {
 			return fmt.Errorf("library: prune events: %w", err)
 		}
-		var ids []int64
 		var files []string
 		for rows.Next() {
-			var id int64
 			var thumb, file string
-			if err := rows.Scan(&id, &thumb, &file); err != nil {
+			if err := rows.Scan(&thumb, &file); err != nil {
 				rows.Close()
 				return fmt.Errorf("library: prune events: %w", err)
 			}
-			ids = append(ids, id)
 			files = append(files, thumb, file)
 		}
 		rows.Close()
@@ -163,13 +161,12 @@ func (ix *Index) pruneEvents(ctx context.Context, cams map[string]bool) error {
 				return fmt.Errorf("library: prune events: %w", err)
 			}
 		}
-		for _, id := range ids {
-			if _, err := ix.db.ExecContext(ctx, "DELETE FROM events WHERE id = ?", id); err != nil {
-				return fmt.Errorf("library: prune events: %w", err)
-			}
+		res, err := ix.db.ExecContext(ctx, "DELETE "+gone, cam, oldest)
+		if err != nil {
+			return fmt.Errorf("library: prune events: %w", err)
 		}
-		if len(ids) > 0 {
-			log.Printf("library: deleted %d motion events of %s with their pictures: their recordings are gone", len(ids), cam)
+		if n, _ := res.RowsAffected(); n > 0 {
+			log.Printf("library: deleted %d motion events of %s with their pictures: their recordings are gone", n, cam)
 		}
 	}
 	return nil

@@ -4,16 +4,12 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/camdeck/camdeck/internal/fftest"
-	"github.com/camdeck/camdeck/internal/gstserver"
 	"github.com/camdeck/camdeck/internal/pulse"
-	"github.com/camdeck/camdeck/player"
 	"github.com/camdeck/camdeck/player/decode"
 )
 
@@ -49,17 +45,8 @@ func TestBeepToFrame(t *testing.T) {
 		}
 		return
 	}
-	srv := pulse.Start(t)
-	dev, err := Open()
-	if err != nil {
-		t.Fatalf("a sound server runs, yet %v\n%s", err, srv.Log())
-	}
-	clip := fftest.Make(t, filepath.Join(t.TempDir(), "beeps.mp4"),
-		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
-		"-f", "lavfi", "-i", "aevalsrc='if(between(mod(t,1),0.5,0.6),0.5*sin(2*PI*1000*t),0)':s=48000:d=20",
-		"-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-b:a", "96k", "-ac", "1")
-	url := gstserver.StartWith(t, clip, "h264", true)
+	srv, dev := soundServer(t)
+	url := avCamera(t, beepAudio)
 
 	capture := srv.Capture(t)
 	stream := &Stream{}
@@ -80,13 +67,7 @@ func TestBeepToFrame(t *testing.T) {
 	}}
 	slot := decode.NewFrameSlot()
 	video := &decode.Decoder{Slot: slot, Threads: 1}
-	s := &player.Session{URL: url, Logf: t.Logf}
-	s.AddSink(audio, 0)
-	s.AddSink(video, 0)
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
+	s := watch(t, url, audio, video)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {

@@ -52,17 +52,8 @@ func onsets(pcm []byte, rate int) []float64 {
 // sink, and records the sink's monitor with parec: the beeps are heard one
 // clip second apart, each soon after the unit that holds it was decoded.
 func TestPlaysThroughSoundServer(t *testing.T) {
-	srv := pulse.Start(t)
-	dev, err := Open()
-	if err != nil {
-		t.Fatalf("a sound server runs, yet %v\n%s", err, srv.Log())
-	}
-	clip := fftest.Make(t, filepath.Join(t.TempDir(), "beeps.mp4"),
-		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
-		"-f", "lavfi", "-i", "aevalsrc='if(between(mod(t,1),0.5,0.6),0.5*sin(2*PI*1000*t),0)':s=48000:d=20",
-		"-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-b:a", "96k", "-ac", "1")
-	url := gstserver.StartWith(t, clip, "h264", true)
+	srv, dev := soundServer(t)
+	url := avCamera(t, beepAudio)
 
 	capture := srv.Capture(t)
 	stream := &Stream{}
@@ -82,12 +73,7 @@ func TestPlaysThroughSoundServer(t *testing.T) {
 		writes = append(writes, written{c.PTS, time.Now()})
 		mu.Unlock()
 	}}
-	s := &player.Session{URL: url, Logf: t.Logf}
-	s.AddSink(audio, 0)
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close) // also when the test fails before the end
+	s := watch(t, url, audio)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		mu.Lock()
@@ -221,4 +207,47 @@ func noDeviceLine(t *testing.T, env []string) string {
 	line := strings.SplitN(string(out[i+6:]), "\n", 2)[0]
 	t.Logf("Open: %s", line)
 	return line
+}
+
+// soundServer starts a private PulseAudio server and opens the sound
+// device on it.
+func soundServer(t *testing.T) (*pulse.Server, *Device) {
+	t.Helper()
+	srv := pulse.Start(t)
+	dev, err := Open()
+	if err != nil {
+		t.Fatalf("a sound server runs, yet %v\n%s", err, srv.Log())
+	}
+	return srv, dev
+}
+
+// beepAudio is a 1 kHz beep of 0.1 s at each half second past a second.
+const beepAudio = "aevalsrc='if(between(mod(t,1),0.5,0.6),0.5*sin(2*PI*1000*t),0)':s=48000:d=20"
+
+// avCamera serves a 20 s clip, 320x180 H.264 video and AAC audio made by
+// the lavfi source audio, from GStreamer's RTSP server, and returns its
+// URL.
+func avCamera(t *testing.T, audio string) string {
+	t.Helper()
+	clip := fftest.Make(t, filepath.Join(t.TempDir(), "av.mp4"),
+		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
+		"-f", "lavfi", "-i", audio,
+		"-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
+		"-c:a", "aac", "-b:a", "96k", "-ac", "1")
+	return gstserver.StartWith(t, clip, "h264", true)
+}
+
+// watch starts a session of url feeding sinks, closed when the test ends
+// (also when it fails before the end).
+func watch(t *testing.T, url string, sinks ...player.Sink) *player.Session {
+	t.Helper()
+	s := &player.Session{URL: url, Logf: t.Logf}
+	for _, sk := range sinks {
+		s.AddSink(sk, 0)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }

@@ -1,14 +1,10 @@
 package speaker
 
 import (
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/camdeck/camdeck/internal/fftest"
-	"github.com/camdeck/camdeck/internal/gstserver"
-	"github.com/camdeck/camdeck/player"
 	"github.com/camdeck/camdeck/player/decode"
 )
 
@@ -21,12 +17,7 @@ import (
 // seconds apart (from -2.5 to +1.6 s, moving during a session) while it
 // sends them in step, so it says nothing of camdeck's buffers.
 func TestCameraNTP(t *testing.T) {
-	clip := fftest.Make(t, filepath.Join(t.TempDir(), "av.mp4"),
-		"-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=20",
-		"-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=20",
-		"-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p",
-		"-c:a", "aac", "-b:a", "96k", "-ac", "1")
-	url := gstserver.StartWith(t, clip, "h264", true)
+	url := avCamera(t, "sine=frequency=1000:sample_rate=48000:duration=20")
 
 	stream := &Stream{}
 	stream.init()
@@ -43,13 +34,7 @@ func TestCameraNTP(t *testing.T) {
 	}}
 	slot := decode.NewFrameSlot()
 	video := &decode.Decoder{Slot: slot, Threads: 1}
-	s := &player.Session{URL: url, Logf: t.Logf}
-	s.AddSink(audio, 0)
-	s.AddSink(video, 0)
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
+	s := watch(t, url, audio, video)
 
 	var offsets []time.Duration
 	deadline := time.Now().Add(60 * time.Second)
