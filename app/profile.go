@@ -73,6 +73,9 @@ type Profile struct {
 	// in with User and Password. Empty: the recordings are local.
 	PlaybackURL  string `json:"playback_url,omitempty"`
 	PlaybackPath string `json:"playback_path,omitempty"`
+	// Motion is how the window looks for motion in this camera and
+	// records around it (see RecordMode).
+	Motion MotionSettings `json:"motion,omitzero"`
 }
 
 // DefaultSegment is the segment length of new profiles: a quarter of an
@@ -162,6 +165,9 @@ func (p *Profile) Validate() error {
 	}
 	if p.Segment != 0 && time.Duration(p.Segment) < 10*time.Second {
 		return errors.New("app: segment length: at least 10s (or 0 for one file)")
+	}
+	if err := p.Motion.Check(); err != nil {
+		return fmt.Errorf("app: %w", err)
 	}
 	// The playback server is not checked here: a file that an earlier
 	// camdeck accepted stays readable, and the Recordings view and the
